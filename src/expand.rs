@@ -1,0 +1,429 @@
+//! The expansion: a valid intent becomes the NetworkPolicies that allow exactly what it says.
+//!
+//! Every allowance is added through [`Plan::allow`], which is the one place that decides whether
+//! a side is generated at all: only in a managed namespace, and only for an isolated direction.
+//! Peers are built from types ([`Peer`]), never from text, so a namespace and a pod selector
+//! always end up in one peer (an AND), never in two (an OR).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::networking::v1::{
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
+    NetworkPolicyPort, NetworkPolicySpec,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use sha2::{Digest, Sha256};
+
+use crate::intent::{Cidr, LabelSelector, PolicyType, Port, PortValue, Workload};
+use crate::validate::ValidIntent;
+
+/// The label every generated policy carries.
+pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
+pub const MANAGED_BY_VALUE: &str = "netpol-intent";
+/// The annotation that names the intent a policy came from.
+pub const INTENT_ANNOTATION: &str = "netpol-intent.dev/intent";
+/// Longest policy name before it is shortened with a hash suffix (a DNS-1123 label's length,
+/// so names also fit where tools use them as labels or file names).
+pub const MAX_NAME_LEN: usize = 63;
+
+use PolicyType::{Egress, Ingress};
+
+/// A set of pods (or addresses) on the other side of a rule.
+#[derive(Clone, Copy, Debug)]
+enum Peer<'a> {
+    /// The pods that `selector` picks in `namespace`.
+    Pods { namespace: &'a str, selector: &'a LabelSelector },
+    /// The pods with `label`="true" in `namespace`.
+    Labelled { namespace: &'a str, label: &'a str },
+    /// The pods with `label`="true" in any managed namespace.
+    LabelledInManaged { label: &'a str },
+    /// Every pod of every namespace.
+    AnyPod,
+    /// An IP block.
+    Block(&'a Cidr),
+}
+
+impl<'a> Peer<'a> {
+    fn workload(w: &'a Workload) -> Self {
+        Peer::Pods { namespace: &w.namespace, selector: &w.pod_selector }
+    }
+}
+
+/// One rule as the intent states it: from/to these peers (`None`: anywhere) on these ports
+/// (empty: all ports).
+struct Rule<'a> {
+    peers: Option<Vec<Peer<'a>>>,
+    ports: &'a [Port],
+}
+
+/// Which part of the intent a policy comes from (two allowances with the same identity, side
+/// and namespace are one policy), and the readable name it asks for.
+struct Id {
+    identity: String,
+    name: String,
+}
+
+fn id(identity: impl Into<String>, name: impl Into<String>) -> Id {
+    Id { identity: identity.into(), name: name.into() }
+}
+
+/// A policy being assembled.
+struct Draft {
+    namespace: String,
+    identity: String,
+    name: String,
+    selector: meta::LabelSelector,
+    policy_types: Vec<PolicyType>,
+    ingress: Vec<NetworkPolicyIngressRule>,
+    egress: Vec<NetworkPolicyEgressRule>,
+}
+
+struct Plan<'v> {
+    intent: &'v ValidIntent,
+    namespace_label: &'v str,
+    /// (namespace, identity, direction) → draft.
+    drafts: BTreeMap<(String, String, PolicyType), Draft>,
+}
+
+impl Plan<'_> {
+    /// Adds one side of an allowance: a rule in `namespace` for the pods `selector` picks, in
+    /// `direction`. Nothing is added for a namespace that is not managed or a direction that is
+    /// not isolated: there, every connection is already allowed.
+    fn allow(
+        &mut self,
+        namespace: &str,
+        direction: PolicyType,
+        id: Id,
+        selector: &LabelSelector,
+        rule: Rule,
+    ) {
+        if !self.intent.is_managed(namespace) || !self.intent.intent().isolates(direction) {
+            return;
+        }
+        let peers = rule.peers.map(|peers| peers.iter().map(|p| self.peer(namespace, p)).collect());
+        let ports = (!rule.ports.is_empty()).then(|| rule.ports.iter().map(k8s_port).collect());
+        let key = (namespace.to_string(), id.identity.clone(), direction);
+        let draft = self.drafts.entry(key).or_insert_with(|| Draft {
+            namespace: namespace.to_string(),
+            identity: format!("{}/{}", id.identity, direction.as_str()),
+            name: id.name,
+            selector: k8s_selector(selector),
+            policy_types: vec![direction],
+            ingress: Vec::new(),
+            egress: Vec::new(),
+        });
+        match direction {
+            Ingress => draft.ingress.push(NetworkPolicyIngressRule { from: peers, ports }),
+            Egress => draft.egress.push(NetworkPolicyEgressRule { to: peers, ports }),
+        }
+    }
+
+    /// Adds the ingress side in the destination's namespace and the egress side in the source's;
+    /// [`Plan::allow`] keeps only the sides that are needed.
+    fn allow_pair(&mut self, identity: &str, name: &str, src: &Workload, dst: &Workload, ports: &[Port]) {
+        let to_dst = Rule { peers: Some(vec![Peer::workload(src)]), ports };
+        self.allow(&dst.namespace, Ingress, id(identity, name), &dst.pod_selector, to_dst);
+        let from_src = Rule { peers: Some(vec![Peer::workload(dst)]), ports };
+        let egress_name = format!("{name}-egress");
+        self.allow(&src.namespace, Egress, id(identity, egress_name), &src.pod_selector, from_src);
+    }
+
+    /// The Kubernetes peer for `peer`, as seen from a policy in `namespace`: a pod selector
+    /// alone for pods of the same namespace, else a namespace selector AND a pod selector in
+    /// one peer.
+    fn peer(&self, namespace: &str, peer: &Peer) -> NetworkPolicyPeer {
+        let pods_in = |ns: &str, pods: meta::LabelSelector| NetworkPolicyPeer {
+            namespace_selector: (ns != namespace).then(|| self.namespace_selector(ns)),
+            pod_selector: Some(pods),
+            ip_block: None,
+        };
+        match *peer {
+            Peer::Pods { namespace: ns, selector } => pods_in(ns, k8s_selector(selector)),
+            Peer::Labelled { namespace: ns, label } => pods_in(ns, label_true(label)),
+            Peer::LabelledInManaged { label } => NetworkPolicyPeer {
+                namespace_selector: Some(meta::LabelSelector {
+                    match_expressions: Some(vec![meta::LabelSelectorRequirement {
+                        key: self.namespace_label.to_string(),
+                        operator: "In".to_string(),
+                        values: Some(self.intent.managed().iter().cloned().collect()),
+                    }]),
+                    match_labels: None,
+                }),
+                pod_selector: Some(label_true(label)),
+                ip_block: None,
+            },
+            Peer::AnyPod => NetworkPolicyPeer {
+                namespace_selector: Some(meta::LabelSelector::default()),
+                pod_selector: None,
+                ip_block: None,
+            },
+            Peer::Block(cidr) => NetworkPolicyPeer {
+                ip_block: Some(IPBlock {
+                    cidr: cidr.cidr.clone(),
+                    except: (!cidr.except.is_empty()).then(|| cidr.except.clone()),
+                }),
+                namespace_selector: None,
+                pod_selector: None,
+            },
+        }
+    }
+
+    fn namespace_selector(&self, namespace: &str) -> meta::LabelSelector {
+        meta::LabelSelector {
+            match_labels: Some(BTreeMap::from([(self.namespace_label.to_string(), namespace.to_string())])),
+            match_expressions: None,
+        }
+    }
+
+    /// The drafts as NetworkPolicies, with unique names, sorted by namespace, then name.
+    fn finish(self) -> Vec<NetworkPolicy> {
+        let intent_name = self.intent.intent().name().to_string();
+        let mut drafts: Vec<Draft> = self.drafts.into_values().collect();
+        assign_names(&mut drafts);
+        drafts.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        drafts
+            .into_iter()
+            .map(|d| NetworkPolicy {
+                metadata: meta::ObjectMeta {
+                    name: Some(d.name),
+                    namespace: Some(d.namespace),
+                    labels: Some(BTreeMap::from([(
+                        MANAGED_BY_LABEL.to_string(),
+                        MANAGED_BY_VALUE.to_string(),
+                    )])),
+                    annotations: Some(BTreeMap::from([(INTENT_ANNOTATION.to_string(), intent_name.clone())])),
+                    ..Default::default()
+                },
+                spec: Some(NetworkPolicySpec {
+                    pod_selector: Some(d.selector),
+                    policy_types: Some(d.policy_types.iter().map(|t| t.as_str().to_string()).collect()),
+                    ingress: (!d.ingress.is_empty()).then_some(d.ingress),
+                    egress: (!d.egress.is_empty()).then_some(d.egress),
+                }),
+            })
+            .collect()
+    }
+}
+
+/// Makes names unique in each namespace and at most [`MAX_NAME_LEN`] long. Readable names
+/// are kept; only where two identities ask for the same name in one namespace do both get a
+/// suffix hashed from their identity, so an unrelated change never renames a policy.
+fn assign_names(drafts: &mut [Draft]) {
+    let mut wanted: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for d in drafts.iter() {
+        *wanted.entry((d.namespace.as_str(), d.name.as_str())).or_default() += 1;
+    }
+    let clashes: Vec<bool> =
+        drafts.iter().map(|d| wanted[&(d.namespace.as_str(), d.name.as_str())] > 1).collect();
+    for (d, clash) in drafts.iter_mut().zip(clashes) {
+        if clash {
+            d.name = format!("{}-{}", d.name, short_hash(&d.identity));
+        }
+        d.name = shorten(&d.name);
+    }
+}
+
+/// `name` itself when short enough, else a prefix and a hash of the whole name.
+pub fn shorten(name: &str) -> String {
+    if name.len() <= MAX_NAME_LEN {
+        return name.to_string();
+    }
+    let hash = short_hash(name);
+    let prefix = name[..MAX_NAME_LEN - hash.len() - 1].trim_end_matches(['-', '.']);
+    format!("{prefix}-{hash}")
+}
+
+fn short_hash(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn k8s_selector(s: &LabelSelector) -> meta::LabelSelector {
+    meta::LabelSelector {
+        match_labels: (!s.match_labels.is_empty()).then(|| s.match_labels.clone()),
+        match_expressions: (!s.match_expressions.is_empty()).then(|| {
+            s.match_expressions
+                .iter()
+                .map(|r| meta::LabelSelectorRequirement {
+                    key: r.key.clone(),
+                    operator: r.operator.as_str().to_string(),
+                    values: (!r.values.is_empty()).then(|| r.values.clone()),
+                })
+                .collect()
+        }),
+    }
+}
+
+fn label_true(label: &str) -> meta::LabelSelector {
+    k8s_selector(&LabelSelector::label_true(label))
+}
+
+fn k8s_port(p: &Port) -> NetworkPolicyPort {
+    NetworkPolicyPort {
+        port: p.port.as_ref().map(|v| match v {
+            PortValue::Number(n) => IntOrString::Int(*n),
+            PortValue::Name(s) => IntOrString::String(s.clone()),
+        }),
+        end_port: p.end_port,
+        protocol: Some(p.protocol.as_str().to_string()),
+    }
+}
+
+/// Expands a valid intent into its NetworkPolicies, sorted by namespace, then name.
+pub fn expand(valid: &ValidIntent) -> Vec<NetworkPolicy> {
+    let intent = valid.intent();
+    let spec = &intent.spec;
+    let mut plan = Plan { intent: valid, namespace_label: &spec.namespace_label, drafts: BTreeMap::new() };
+    let all = LabelSelector::default();
+
+    for ns in valid.managed() {
+        // The baseline: every pod isolated in every direction of `isolation`.
+        plan.drafts.insert(
+            (ns.clone(), "default-deny".to_string(), Ingress),
+            Draft {
+                namespace: ns.clone(),
+                identity: "default-deny".to_string(),
+                name: "default-deny-all".to_string(),
+                selector: k8s_selector(&all),
+                policy_types: spec.isolation.clone(),
+                ingress: Vec::new(),
+                egress: Vec::new(),
+            },
+        );
+        let every_pod = Peer::Pods { namespace: ns, selector: &all };
+        // `sameNamespace`: any pod to any pod of the same namespace.
+        if spec.same_namespace {
+            let rule = || Rule { peers: Some(vec![every_pod]), ports: &[] };
+            plan.allow(ns, Ingress, id("same-namespace", "allow-same-namespace"), &all, rule());
+            plan.allow(ns, Egress, id("same-namespace", "allow-same-namespace-egress"), &all, rule());
+        }
+        // `newWorkloads`: labelled pods to every pod of the namespace, and every pod to them.
+        if let Some(new) = &spec.new_workloads {
+            let labelled = LabelSelector::label_true(&new.label);
+            let new_pods = Peer::Labelled { namespace: ns, label: &new.label };
+            let any_rule = || Rule { peers: Some(vec![every_pod]), ports: &[] };
+            let new_rule = || Rule { peers: Some(vec![new_pods]), ports: &[] };
+            plan.allow(ns, Ingress, id("new-from", "allow-ingress-from-new"), &all, new_rule());
+            plan.allow(ns, Ingress, id("new-to", "allow-ingress-to-new"), &labelled, any_rule());
+            plan.allow(ns, Egress, id("new-from", "allow-egress-from-new"), &labelled, any_rule());
+            plan.allow(ns, Egress, id("new-to", "allow-egress-to-new"), &all, new_rule());
+        }
+    }
+
+    // `dns`: every pod of any namespace to the DNS pods.
+    if spec.dns.enabled {
+        let dns = &spec.dns;
+        let to_dns = Peer::Pods { namespace: &dns.namespace, selector: &dns.pod_selector };
+        let from_any = Rule { peers: Some(vec![Peer::AnyPod]), ports: &dns.ports };
+        plan.allow(&dns.namespace, Ingress, id("dns", "allow-dns"), &dns.pod_selector, from_any);
+        for ns in valid.managed() {
+            let rule = Rule { peers: Some(vec![to_dns]), ports: &dns.ports };
+            plan.allow(ns, Egress, id("dns", "allow-dns-egress"), &all, rule);
+        }
+    }
+
+    // `internet.ingress`: the target's side only; `from` omitted admits any source.
+    if let Some(ingress) = &spec.internet.ingress {
+        let peers: Option<Vec<Peer>> =
+            ingress.from.as_ref().map(|cidrs| cidrs.iter().map(Peer::Block).collect());
+        let rule = || Rule { peers: peers.clone(), ports: &ingress.ports };
+        if let Some(label) = &ingress.label {
+            let selected = LabelSelector::label_true(label);
+            for ns in valid.managed() {
+                plan.allow(ns, Ingress, id("internet", "internet-access"), &selected, rule());
+            }
+        }
+        for w in &ingress.workloads {
+            let w = valid.workload(w);
+            let name = format!("internet-access-{}", *w.name);
+            plan.allow(
+                &w.namespace,
+                Ingress,
+                id(format!("internet:{}", *w.name), name),
+                &w.pod_selector,
+                rule(),
+            );
+        }
+    }
+
+    // `internet.egress`: the source's side only.
+    if let Some(egress) = &spec.internet.egress {
+        let peers: Vec<Peer> = egress.to.iter().map(Peer::Block).collect();
+        let rule = || Rule { peers: Some(peers.clone()), ports: &egress.ports };
+        if let Some(label) = &egress.label {
+            let selected = LabelSelector::label_true(label);
+            for ns in valid.managed() {
+                plan.allow(ns, Egress, id("internet", "internet-egress"), &selected, rule());
+            }
+        }
+        for w in &egress.workloads {
+            let w = valid.workload(w);
+            let name = format!("internet-egress-{}", *w.name);
+            plan.allow(
+                &w.namespace,
+                Egress,
+                id(format!("internet:{}", *w.name), name),
+                &w.pod_selector,
+                rule(),
+            );
+        }
+    }
+
+    // `hubs`: each spoke, and each labelled pod of the hub's namespace, to the hub.
+    for hub in &spec.hubs {
+        let h = valid.workload(&hub.workload);
+        let hub_ns: &str = &h.namespace;
+        let mut sources: Vec<Peer> = hub.spokes.iter().map(|s| Peer::workload(valid.workload(s))).collect();
+        if let Some(label) = &hub.access_label {
+            sources.push(Peer::Labelled { namespace: hub_ns, label });
+        }
+        // The hub's side: one rule admits every spoke.
+        let rule = Rule { peers: Some(sources), ports: &hub.ports };
+        let hub_id = id(format!("hub:{}", *h.name), format!("allow-{}-access", *h.name));
+        plan.allow(hub_ns, Ingress, hub_id, &h.pod_selector, rule);
+        // The spokes' side: one egress policy per spoke, in the spoke's namespace.
+        let to_hub = || Rule { peers: Some(vec![Peer::workload(h)]), ports: &hub.ports };
+        for spoke in &hub.spokes {
+            let s = valid.workload(spoke);
+            let spoke_id = id(
+                format!("hub:{}:spoke:{}", *h.name, *s.name),
+                format!("allow-{}-access-from-{}-egress", *h.name, *s.name),
+            );
+            plan.allow(&s.namespace, Egress, spoke_id, &s.pod_selector, to_hub());
+        }
+        if let Some(label) = &hub.access_label {
+            let labelled = LabelSelector::label_true(label);
+            let labelled_id = id(
+                format!("hub:{}:labelled:{}", *h.name, label.value),
+                format!("allow-{}-access-labelled-egress", *h.name),
+            );
+            plan.allow(hub_ns, Egress, labelled_id, &labelled, to_hub());
+        }
+    }
+
+    // `servers`: the server to labelled pods in every managed namespace.
+    for server in &spec.servers {
+        let s = valid.workload(&server.workload);
+        let label: &str = &server.target_label;
+        let identity = format!("server:{}:{label}", *s.name);
+        let name = format!("allow-{}-to-access", *s.name);
+        let targets = LabelSelector::label_true(label);
+        for ns in valid.managed() {
+            let rule = Rule { peers: Some(vec![Peer::workload(s)]), ports: &server.ports };
+            plan.allow(ns, Ingress, id(&identity, &name), &targets, rule);
+        }
+        let rule = Rule { peers: Some(vec![Peer::LabelledInManaged { label }]), ports: &server.ports };
+        plan.allow(&s.namespace, Egress, id(&identity, format!("{name}-egress")), &s.pod_selector, rule);
+    }
+
+    // `connections`: explicit pairs.
+    for c in &spec.connections {
+        let (from, to) = (valid.workload(&c.from), valid.workload(&c.to));
+        let identity = format!("connection:{}:{}", *from.name, *to.name);
+        let name = format!("allow-{}-to-{}", *from.name, *to.name);
+        plan.allow_pair(&identity, &name, from, to, &c.ports);
+    }
+
+    plan.finish()
+}

@@ -1,0 +1,194 @@
+//! The rules that span fields: workload references, duplicates, and combinations the contract
+//! forbids. A [`ValidIntent`] can only be had from [`validate`], so the expansion never sees an
+//! intent that breaks them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::intent::*;
+
+/// An intent that passed every check, with its workloads indexed by name.
+#[derive(Clone, Debug)]
+pub struct ValidIntent {
+    intent: NetworkIntent,
+    workloads: BTreeMap<String, usize>,
+    managed: BTreeSet<String>,
+}
+
+impl ValidIntent {
+    pub fn intent(&self) -> &NetworkIntent {
+        &self.intent
+    }
+
+    /// The workload of that name; validation made sure it exists.
+    pub fn workload(&self, name: &str) -> &Workload {
+        &self.intent.spec.workloads[self.workloads[name]]
+    }
+
+    pub fn is_managed(&self, namespace: &str) -> bool {
+        self.managed.contains(namespace)
+    }
+
+    /// The managed namespaces, sorted.
+    pub fn managed(&self) -> &BTreeSet<String> {
+        &self.managed
+    }
+}
+
+pub fn validate(intent: NetworkIntent) -> Result<ValidIntent, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let spec = &intent.spec;
+
+    let mut managed = BTreeSet::new();
+    for ns in &spec.namespaces {
+        if !managed.insert(ns.value.clone()) {
+            diags.push(Diagnostic::error(
+                Code::Duplicate,
+                &ns.path,
+                ns.span,
+                format!("namespace `{}` is listed twice", ns.value),
+            ));
+        }
+    }
+
+    let mut workloads: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, w) in spec.workloads.iter().enumerate() {
+        if let Some(&first) = workloads.get(w.name.as_str()) {
+            let line = spec.workloads[first].name.span.start.line;
+            diags.push(
+                Diagnostic::error(
+                    Code::DuplicateWorkload,
+                    &w.name.path,
+                    w.name.span,
+                    format!("workload `{}` is defined twice", w.name.value),
+                )
+                .with_help(format!("first defined on line {line}")),
+            );
+        } else {
+            workloads.insert(w.name.value.clone(), i);
+        }
+    }
+
+    let mut check_ref = |r: &At<String>| {
+        if !workloads.contains_key(r.as_str()) {
+            let mut d = Diagnostic::error(
+                Code::UnknownWorkload,
+                &r.path,
+                r.span,
+                format!("workload `{}` is not defined in `spec.workloads`", r.value),
+            );
+            if let Some(help) = did_you_mean(r, workloads.keys().map(String::as_str)) {
+                d = d.with_help(help);
+            }
+            diags.push(d);
+        }
+    };
+    for hub in &spec.hubs {
+        check_ref(&hub.workload);
+        hub.spokes.iter().for_each(&mut check_ref);
+    }
+    for server in &spec.servers {
+        check_ref(&server.workload);
+    }
+    for c in &spec.connections {
+        check_ref(&c.from);
+        check_ref(&c.to);
+    }
+    if let Some(ingress) = &spec.internet.ingress {
+        ingress.workloads.iter().for_each(&mut check_ref);
+    }
+    if let Some(egress) = &spec.internet.egress {
+        egress.workloads.iter().for_each(&mut check_ref);
+    }
+
+    if let Some(egress) = &spec.internet.egress {
+        if !intent.isolates(PolicyType::Egress) {
+            diags.push(
+                Diagnostic::error(
+                    Code::EgressNotIsolated,
+                    "spec.internet.egress",
+                    egress.span,
+                    "`internet.egress` needs Egress in `isolation`",
+                )
+                .with_help("set `isolation: [Ingress, Egress]`, or remove `internet.egress`"),
+            );
+        }
+    }
+
+    for hub in &spec.hubs {
+        if hub.spokes.is_empty() && hub.access_label.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    Code::HubWithoutSpokes,
+                    &hub.path,
+                    hub.span,
+                    format!("hub `{}` has neither `spokes` nor `accessLabel`", hub.workload.value),
+                )
+                .with_help("name the workloads that reach it in `spokes`, or set `accessLabel`"),
+            );
+        }
+    }
+
+    // The same allowance declared twice.
+    let same_ports =
+        |a: &[Port], b: &[Port]| a.iter().collect::<BTreeSet<_>>() == b.iter().collect::<BTreeSet<_>>();
+    let mut duplicate = |path: &str, span, what: String, first_line: usize| {
+        diags.push(
+            Diagnostic::error(Code::Duplicate, path, span, format!("{what} is declared twice"))
+                .with_help(format!("first declared on line {first_line}")),
+        );
+    };
+    for (i, c) in spec.connections.iter().enumerate() {
+        let earlier = spec.connections[..i].iter().find(|e| {
+            e.from.value == c.from.value && e.to.value == c.to.value && same_ports(&e.ports, &c.ports)
+        });
+        if let Some(e) = earlier {
+            let what = format!("connection `{}` -> `{}`", c.from.value, c.to.value);
+            duplicate(&c.path, c.span, what, e.span.start.line);
+        }
+    }
+    for (i, h) in spec.hubs.iter().enumerate() {
+        let earlier = spec.hubs[..i].iter().find(|e| {
+            e.workload.value == h.workload.value
+                && same_ports(&e.ports, &h.ports)
+                && e.access_label.as_ref().map(|l| &l.value) == h.access_label.as_ref().map(|l| &l.value)
+                && e.spokes.iter().map(|s| &s.value).collect::<BTreeSet<_>>()
+                    == h.spokes.iter().map(|s| &s.value).collect::<BTreeSet<_>>()
+        });
+        if let Some(e) = earlier {
+            duplicate(&h.path, h.span, format!("hub `{}`", h.workload.value), e.span.start.line);
+        }
+        for (j, s) in h.spokes.iter().enumerate() {
+            if let Some(first) = h.spokes[..j].iter().find(|f| f.value == s.value) {
+                duplicate(&s.path, s.span, format!("spoke `{}`", s.value), first.span.start.line);
+            }
+        }
+    }
+    for (i, s) in spec.servers.iter().enumerate() {
+        let earlier = spec.servers[..i].iter().find(|e| {
+            e.workload.value == s.workload.value
+                && e.target_label.value == s.target_label.value
+                && same_ports(&e.ports, &s.ports)
+        });
+        if let Some(e) = earlier {
+            duplicate(&s.path, s.span, format!("server `{}`", s.workload.value), e.span.start.line);
+        }
+    }
+    let internet_workloads = [
+        spec.internet.ingress.as_ref().map(|i| &i.workloads),
+        spec.internet.egress.as_ref().map(|e| &e.workloads),
+    ];
+    for list in internet_workloads.into_iter().flatten() {
+        for (j, w) in list.iter().enumerate() {
+            if let Some(first) = list[..j].iter().find(|f| f.value == w.value) {
+                duplicate(&w.path, w.span, format!("workload `{}`", w.value), first.span.start.line);
+            }
+        }
+    }
+    if diags.is_empty() {
+        Ok(ValidIntent { intent, workloads, managed })
+    } else {
+        crate::diag::sort(&mut diags);
+        Err(diags)
+    }
+}

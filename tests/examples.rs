@@ -1,0 +1,100 @@
+//! The shipped examples: each `examples/*/intent.yaml` has its expected output next to it, is
+//! valid against the committed JSON Schema, and points editors at that schema.
+
+mod common;
+
+use std::path::PathBuf;
+
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+
+const SCHEMA_FILE: &str = "schema/networkintent-v1alpha1.json";
+
+/// Every example directory that holds an intent for `generate`.
+fn intents() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(common::root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("intent.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    out.sort();
+    assert!(out.len() >= 3, "expected at least three examples, found {out:?}");
+    out
+}
+
+#[test]
+fn examples_generate_their_expected_output() {
+    for intent in intents() {
+        let out = common::run(&["generate", intent.to_str().unwrap()], "");
+        assert_eq!(out.code, 0, "{}: {}", intent.display(), out.stderr);
+        assert_eq!(out.stderr, "");
+        common::golden(&intent.with_file_name("expected.yaml"), &out.stdout);
+    }
+}
+
+#[test]
+fn output_is_deterministic_and_the_same_from_stdin() {
+    for intent in intents() {
+        let text = std::fs::read_to_string(&intent).unwrap();
+        let first = common::run(&["generate", intent.to_str().unwrap()], "");
+        let again = common::run(&["generate", intent.to_str().unwrap()], "");
+        let piped = common::run(&["generate", "-"], &text);
+        assert_eq!(first.stdout, again.stdout);
+        assert_eq!(first.stdout, piped.stdout);
+    }
+}
+
+#[test]
+fn committed_schema_is_what_the_binary_prints() {
+    let out = common::run(&["schema"], "");
+    assert_eq!(out.code, 0);
+    common::golden(&common::root().join(SCHEMA_FILE), &out.stdout);
+}
+
+#[test]
+fn examples_validate_against_the_schema_and_name_it() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::root().join(SCHEMA_FILE)).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for intent in intents() {
+        let text = std::fs::read_to_string(&intent).unwrap();
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=../../schema/networkintent-v1alpha1.json\n"),
+            "{} must start with the yaml-language-server modeline",
+            intent.display()
+        );
+        let docs = netpol_intent::yaml::parse(&text, &Default::default()).unwrap();
+        let json = netpol_intent::yaml::to_json(&docs[0]).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", intent.display());
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_the_decoder_rejects_for_structure() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::root().join(SCHEMA_FILE)).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for case in ["unknown-field", "wrong-type", "missing-fields", "wrong-kind"] {
+        let path = common::root().join(format!("tests/errors/{case}.yaml"));
+        let docs = netpol_intent::yaml::parse(&std::fs::read_to_string(&path).unwrap(), &Default::default())
+            .unwrap();
+        let json = netpol_intent::yaml::to_json(&docs[0]).unwrap();
+        assert!(!validator.is_valid(&json), "the schema accepts {case}");
+    }
+}
+
+/// Every generated policy reads back into the Kubernetes type with nothing left over: what
+/// k8s-openapi serializes again is exactly what we wrote.
+#[test]
+fn generated_policies_are_exact_kubernetes_network_policies() {
+    for intent in intents() {
+        let out = common::run(&["generate", intent.to_str().unwrap()], "");
+        let docs = netpol_intent::yaml::parse(&out.stdout, &Default::default()).unwrap();
+        assert!(!docs.is_empty());
+        for doc in docs {
+            let json = netpol_intent::yaml::to_json(&doc).unwrap();
+            let policy: NetworkPolicy = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&policy).unwrap(), json, "{}", intent.display());
+        }
+    }
+}
