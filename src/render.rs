@@ -41,10 +41,17 @@ pub fn policy_node(policy: &NetworkPolicy) -> Node {
     node
 }
 
-/// The policies as one YAML stream, in the order given.
+/// The policies as one YAML stream, in the order given. Each policy's tree is built, written
+/// and dropped in turn, so memory holds one tree at a time.
 pub fn to_yaml(policies: &[NetworkPolicy]) -> String {
-    let docs: Vec<Node> = policies.iter().map(policy_node).collect();
-    yaml::emit(&docs)
+    let mut out = String::new();
+    for (i, policy) in policies.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&yaml::emit_one(&policy_node(policy)));
+    }
+    out
 }
 
 /// Puts a mapping's `first` keys first, in that order; the others keep their order after them.
