@@ -427,3 +427,76 @@ pub fn expand(valid: &ValidIntent) -> Vec<NetworkPolicy> {
 
     plan.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<(String, String)> {
+        crate::generate(text)
+            .expect("valid intent")
+            .into_iter()
+            .map(|p| (p.metadata.namespace.unwrap(), p.metadata.name.unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn long_names_are_cut_with_a_stable_hash() {
+        let long = format!("allow-{}-to-{}", "a".repeat(60), "b".repeat(60));
+        let short = shorten(&long);
+        assert_eq!(short.len(), MAX_NAME_LEN);
+        assert!(short.starts_with("allow-aaaa"));
+        assert_eq!(short, shorten(&long), "the same name shortens the same way");
+        assert_ne!(short, shorten(&format!("{long}x")));
+        assert!(crate::names::dns_subdomain(&short).is_ok());
+        assert_eq!(shorten("default-deny-all"), "default-deny-all");
+    }
+
+    #[test]
+    fn clashing_names_get_suffixes_and_stay_unique() {
+        // `x-to-y` → `z` and `x` → `y-to-z` both ask for `allow-x-to-y-to-z` in `ns`.
+        let text = r#"
+apiVersion: netpol-intent.dev/v1alpha1
+kind: NetworkIntent
+metadata: {name: t}
+spec:
+  namespaces: [ns]
+  workloads:
+  - {name: x-to-y, namespace: ns, podSelector: {matchLabels: {a: '1'}}}
+  - {name: z, namespace: ns, podSelector: {matchLabels: {a: '2'}}}
+  - {name: x, namespace: ns, podSelector: {matchLabels: {a: '3'}}}
+  - {name: y-to-z, namespace: ns, podSelector: {matchLabels: {a: '4'}}}
+  - {name: other, namespace: ns, podSelector: {matchLabels: {a: '5'}}}
+  connections:
+  - {from: x-to-y, to: z}
+  - {from: x, to: y-to-z}
+  - {from: other, to: z}
+"#;
+        let all = names(text);
+        let clashing: Vec<&str> =
+            all.iter().map(|(_, n)| n.as_str()).filter(|n| n.starts_with("allow-x-to-y-to-z-")).collect();
+        assert_eq!(clashing.len(), 2, "{all:?}");
+        assert_ne!(clashing[0], clashing[1]);
+        assert!(all.iter().any(|(_, n)| n == "allow-other-to-z"), "unrelated names stay readable: {all:?}");
+        let unique: std::collections::BTreeSet<_> = all.iter().collect();
+        assert_eq!(unique.len(), all.len());
+    }
+
+    #[test]
+    fn names_do_not_depend_on_the_order_of_entries() {
+        let head = r#"
+apiVersion: netpol-intent.dev/v1alpha1
+kind: NetworkIntent
+metadata: {name: t}
+spec:
+  namespaces: [ns]
+  workloads:
+  - {name: a, namespace: ns, podSelector: {matchLabels: {a: '1'}}}
+  - {name: b, namespace: ns, podSelector: {matchLabels: {a: '2'}}}
+  connections:
+"#;
+        let one = names(&format!("{head}  - {{from: a, to: b}}\n  - {{from: b, to: a}}\n"));
+        let two = names(&format!("{head}  - {{from: b, to: a}}\n  - {{from: a, to: b}}\n"));
+        assert_eq!(one, two);
+    }
+}
