@@ -383,7 +383,7 @@ fn is_core_float(s: &str) -> bool {
     }
     match mantissa.split_once('.') {
         None => all_digits(mantissa, 10),
-        Some((int, frac)) if int.is_empty() => all_digits(frac, 10),
+        Some(("", frac)) => all_digits(frac, 10),
         Some((int, frac)) => all_digits(int, 10) && (frac.is_empty() || all_digits(frac, 10)),
     }
 }
@@ -461,13 +461,37 @@ impl<'s> Offsets<'s> {
     }
 }
 
-/// An anchored node, kept to copy at each alias.
-struct Anchored {
-    node: Node,
-    /// Nodes in the subtree, its top included.
-    size: usize,
-    /// Collections nested in the subtree, its top included (0 for a scalar).
-    height: usize,
+/// What an anchor names.
+enum Anchored {
+    /// A scalar: copied at once at each alias.
+    Scalar(Node),
+    /// A collection: copied when the document is complete (see [`Builder::expand_aliases`]),
+    /// so that input refused by the limits never costs more than its own size.
+    Collection {
+        /// Where it is in the document ([`Builder::places`]).
+        place: usize,
+        /// Nodes in the subtree, its top and expanded aliases included.
+        size: usize,
+        /// Collections nested in the subtree, its top included.
+        height: usize,
+    },
+}
+
+/// A node's place in the document being read, as a chain of child slots up to the root: a
+/// sequence item's slot is its index; a mapping entry `i` has its key in slot `2i` and its
+/// value in slot `2i + 1`.
+struct Place {
+    parent: Option<usize>,
+    slot: usize,
+}
+
+/// An alias to a collection, waiting for the document to be complete.
+struct PendingAlias {
+    /// The place of the alias (holding a stand-in until then).
+    at: usize,
+    /// The place of the anchored collection.
+    anchored: usize,
+    span: Span,
 }
 
 /// A collection being read.
@@ -479,6 +503,10 @@ struct Frame {
     anchor: usize,
     size: usize,
     height: usize,
+    /// This collection's slot in its parent.
+    slot: usize,
+    /// This collection's place, once something inside it needs one.
+    place: Option<usize>,
     kind: FrameKind,
 }
 
@@ -492,6 +520,16 @@ enum FrameKind {
     },
 }
 
+impl Frame {
+    /// The slot the next child will take.
+    fn next_slot(&self) -> usize {
+        match &self.kind {
+            FrameKind::Seq(items) => items.len(),
+            FrameKind::Map { entries, key, .. } => 2 * entries.len() + usize::from(key.is_some()),
+        }
+    }
+}
+
 /// Past this many entries, duplicate keys are found with a hash set.
 const LINEAR_KEY_SEARCH: usize = 16;
 
@@ -499,9 +537,13 @@ struct Builder<'s> {
     src: &'s str,
     offsets: Offsets<'s>,
     limits: Limits,
+    /// Nodes so far in the whole stream, aliases counted as what they expand to.
     nodes: usize,
     stack: Vec<Frame>,
+    /// Anchors of the current document, by the parser's anchor id.
     anchors: std::collections::HashMap<usize, Anchored>,
+    places: Vec<Place>,
+    pending: Vec<PendingAlias>,
     root: Option<Node>,
     docs: Vec<Node>,
 }
@@ -515,6 +557,8 @@ impl<'s> Builder<'s> {
             nodes: 0,
             stack: Vec::new(),
             anchors: std::collections::HashMap::new(),
+            places: Vec::new(),
+            pending: Vec::new(),
             root: None,
             docs: Vec::new(),
         }
@@ -539,6 +583,61 @@ impl<'s> Builder<'s> {
         YamlError::new(format!("nesting deeper than {} levels", self.limits.max_depth), pos)
     }
 
+    /// The place of the open collection `i` of the stack.
+    fn frame_place(&mut self, i: usize) -> usize {
+        // The innermost ancestor with a place, then places for those below it.
+        let first = (0..=i).rev().find(|&j| self.stack[j].place.is_some()).map_or(0, |j| j + 1);
+        let mut parent = first.checked_sub(1).and_then(|j| self.stack[j].place);
+        for j in first..=i {
+            self.places.push(Place { parent, slot: self.stack[j].slot });
+            let place = self.places.len() - 1;
+            self.stack[j].place = Some(place);
+            parent = Some(place);
+        }
+        self.stack[i].place.unwrap_or(0)
+    }
+
+    /// The place of the node about to be filed under the innermost open collection (or as the
+    /// document's root).
+    fn next_place(&mut self) -> usize {
+        let place = match self.stack.len() {
+            0 => Place { parent: None, slot: 0 },
+            n => {
+                let parent = self.frame_place(n - 1);
+                Place { parent: Some(parent), slot: self.stack[n - 1].next_slot() }
+            }
+        };
+        self.places.push(place);
+        self.places.len() - 1
+    }
+
+    /// The slots from the document's root down to `place`.
+    fn path(&self, mut place: usize) -> Vec<usize> {
+        let mut path = Vec::new();
+        while let Some(p) = self.places.get(place) {
+            let Some(parent) = p.parent else { break };
+            path.push(p.slot);
+            place = parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// Replaces the stand-ins of aliases to collections by copies of what they name, in
+    /// document order (so a copied collection has its own aliases expanded already). The
+    /// limits were checked while reading, so this allocates no more than they allow.
+    fn expand_aliases(&mut self, root: &mut Node) {
+        for alias in std::mem::take(&mut self.pending) {
+            let from = self.path(alias.anchored);
+            let Some(copy) = node_at(root, &from).cloned() else { continue };
+            let to = self.path(alias.at);
+            if let Some(slot) = node_at_mut(root, &to) {
+                *slot = copy.with_span(alias.span);
+            }
+        }
+        self.places.clear();
+    }
+
     /// Handles one event; false once the stream has ended.
     fn event(
         &mut self,
@@ -552,36 +651,48 @@ impl<'s> Builder<'s> {
             Event::StreamEnd => return Ok(false),
             Event::DocumentStart(_) => {
                 self.anchors.clear();
+                self.places.clear();
+                self.pending.clear();
                 self.root = None;
             }
             Event::DocumentEnd => {
-                let node = match self.root.take() {
+                let mut node = match self.root.take() {
                     Some(node) => node,
                     None => {
-                        let span = self.span(&span);
-                        Node::plain("").with_span(Span { start: span.start, end: span.start })
+                        let start = self.offsets.pos(&span.start);
+                        Node::plain("").with_span(Span { start, end: start })
                     }
                 };
+                self.expand_aliases(&mut node);
                 self.docs.push(node);
             }
             Event::Alias(id) => {
                 let span = self.span(&span);
-                let Some(anchored) = self.anchors.get(&id) else {
-                    let text = self.src.get(span.start.offset..span.end.offset).unwrap_or("");
-                    return Err(YamlError::new(
-                        format!("alias `{text}` does not refer to an earlier anchored node"),
-                        span.start,
-                    ));
+                let (size, height) = match self.anchors.get(&id) {
+                    Some(Anchored::Scalar(_)) => (1, 0),
+                    Some(Anchored::Collection { size, height, .. }) => (*size, *height),
+                    None => {
+                        let text = self.src.get(span.start.offset..span.end.offset).unwrap_or("");
+                        return Err(YamlError::new(
+                            format!("alias `{text}` does not refer to an earlier anchored node"),
+                            span.start,
+                        ));
+                    }
                 };
-                let (size, height) = (anchored.size, anchored.height);
                 if self.stack.len() + height > self.limits.max_depth {
                     return Err(self.too_deep(span.start));
                 }
-                // Count before copying, so an alias bomb costs nothing.
+                // Count before copying anything, so an alias bomb costs nothing.
                 self.count(size, span.start)?;
                 let node = match self.anchors.get(&id) {
-                    Some(anchored) => anchored.node.clone().with_span(span),
-                    None => Node::plain(""),
+                    Some(Anchored::Scalar(node)) => node.clone().with_span(span),
+                    Some(Anchored::Collection { place, .. }) => {
+                        let anchored = *place;
+                        let at = self.next_place();
+                        self.pending.push(PendingAlias { at, anchored, span });
+                        Node::seq(Vec::new()).with_span(span)
+                    }
+                    None => Node::plain("").with_span(span),
                 };
                 self.complete(node, size, height, 0)?;
             }
@@ -616,6 +727,7 @@ impl<'s> Builder<'s> {
                 } else {
                     FrameKind::Map { entries: Vec::new(), key: None, seen: None }
                 };
+                let slot = self.stack.last().map_or(0, Frame::next_slot);
                 self.stack.push(Frame {
                     start,
                     last_end: start,
@@ -623,27 +735,37 @@ impl<'s> Builder<'s> {
                     anchor,
                     size: 1,
                     height: 0,
+                    slot,
+                    place: None,
                     kind,
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                // A flow collection ends after its bracket (the event's span also covers any
+                // blanks and comment after it); a block one ends with its last child.
                 let end = if span.start.index() == span.end.index() {
                     None
                 } else {
-                    Some(self.offsets.pos(&span.end))
+                    let bracket = self.offsets.pos(&span.start);
+                    Some(Pos { col: bracket.col + 1, offset: bracket.offset + 1, ..bracket })
                 };
                 let Some(frame) = self.stack.pop() else {
                     return Ok(true);
                 };
+                // Exact capacities: big documents take much less memory (and time) so.
                 let kind = match frame.kind {
-                    FrameKind::Seq(items) => NodeKind::Seq(items),
+                    FrameKind::Seq(mut items) => {
+                        items.shrink_to_fit();
+                        NodeKind::Seq(items)
+                    }
                     FrameKind::Map { mut entries, key, .. } => {
-                        // A key without a value cannot happen with a well-formed event stream;
+                        // A key without a value cannot come from a well-formed event stream;
                         // keep it with a null value rather than lose it.
                         if let Some(key) = key {
                             let at = key.span.end;
                             entries.push((key, Node::plain("").with_span(Span { start: at, end: at })));
                         }
+                        entries.shrink_to_fit();
                         NodeKind::Map(entries)
                     }
                 };
@@ -658,11 +780,16 @@ impl<'s> Builder<'s> {
         Ok(true)
     }
 
-    /// Files a finished node under its parent (or as the document's root) and its anchor.
+    /// Files a finished node under its parent (or as the document's root), and under its
+    /// anchor.
     fn complete(&mut self, node: Node, size: usize, height: usize, anchor: usize) -> Result<(), YamlError> {
         if anchor != 0 {
-            let copy = node.clone();
-            self.anchors.insert(anchor, Anchored { node: copy, size, height });
+            let anchored = if let NodeKind::Scalar { .. } = node.kind {
+                Anchored::Scalar(node.clone())
+            } else {
+                Anchored::Collection { place: self.next_place(), size, height }
+            };
+            self.anchors.insert(anchor, anchored);
         }
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(node);
@@ -702,6 +829,43 @@ impl<'s> Builder<'s> {
         }
         Ok(())
     }
+}
+
+/// The node at `path` (see [`Place`]) under `node`.
+fn node_at<'a>(mut node: &'a Node, path: &[usize]) -> Option<&'a Node> {
+    for &slot in path {
+        node = match &node.kind {
+            NodeKind::Seq(items) => items.get(slot)?,
+            NodeKind::Map(entries) => {
+                let (k, v) = entries.get(slot / 2)?;
+                if slot % 2 == 0 {
+                    k
+                } else {
+                    v
+                }
+            }
+            NodeKind::Scalar { .. } => return None,
+        };
+    }
+    Some(node)
+}
+
+fn node_at_mut<'a>(mut node: &'a mut Node, path: &[usize]) -> Option<&'a mut Node> {
+    for &slot in path {
+        node = match &mut node.kind {
+            NodeKind::Seq(items) => items.get_mut(slot)?,
+            NodeKind::Map(entries) => {
+                let (k, v) = entries.get_mut(slot / 2)?;
+                if slot % 2 == 0 {
+                    k
+                } else {
+                    v
+                }
+            }
+            NodeKind::Scalar { .. } => return None,
+        };
+    }
+    Some(node)
 }
 
 /// The long form of a tag: the resolved handle followed by the suffix.
@@ -985,8 +1149,13 @@ struct Emitter {
 }
 
 impl Emitter {
-    fn indent(&mut self, n: usize) {
-        self.out.extend(std::iter::repeat_n(' ', n));
+    fn indent(&mut self, mut n: usize) {
+        const SPACES: &str = "                                ";
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.out.push_str(&SPACES[..k]);
+            n -= k;
+        }
     }
 
     fn tag(&mut self, tag: &str) {
@@ -1053,19 +1222,15 @@ impl Emitter {
             if i > 0 || !inline_first {
                 self.indent(indent);
             }
-            match implicit_key(k) {
-                Some(key) => {
-                    self.out.push_str(&key);
-                    self.out.push(':');
-                    self.map_value(v, indent);
-                }
-                None => {
-                    self.out.push('?');
-                    self.after_indicator(k, indent);
-                    self.indent(indent);
-                    self.out.push(':');
-                    self.after_indicator(v, indent);
-                }
+            if write_implicit_key(&mut self.out, k) {
+                self.out.push(':');
+                self.map_value(v, indent);
+            } else {
+                self.out.push('?');
+                self.after_indicator(k, indent);
+                self.indent(indent);
+                self.out.push(':');
+                self.after_indicator(v, indent);
             }
         }
     }
@@ -1186,23 +1351,28 @@ fn empty_collection(node: &Node) -> &'static str {
     }
 }
 
-/// The text of a scalar key (with its tag), or `None` when it must be written as an
-/// explicit `? ` key.
-fn implicit_key(k: &Node) -> Option<String> {
+/// Writes a scalar key (with its tag) on one line; false, having written nothing, when the
+/// key must be written as an explicit `? ` key instead (a collection, or too long).
+fn write_implicit_key(out: &mut String, k: &Node) -> bool {
     let NodeKind::Scalar { value, style } = &k.kind else {
-        return None;
+        return false;
     };
-    let mut out = String::new();
+    let start = out.len();
     if let Some(tag) = &k.tag {
-        write_tag(&mut out, tag);
+        write_tag(out, tag);
         out.push(' ');
     }
     if value.is_empty() && *style == ScalarStyle::Plain {
         out.push_str(if k.tag.is_some() { "\"\"" } else { "null" });
     } else {
-        write_inline_scalar(&mut out, value, repr(value, *style, false, false));
+        write_inline_scalar(out, value, repr(value, *style, false, false));
     }
-    (out.chars().count() <= MAX_IMPLICIT_KEY).then_some(out)
+    let written = &out[start..];
+    if written.len() > MAX_IMPLICIT_KEY && written.chars().count() > MAX_IMPLICIT_KEY {
+        out.truncate(start);
+        return false;
+    }
+    true
 }
 
 fn write_inline_scalar(out: &mut String, value: &str, repr: Repr) {
@@ -1279,4 +1449,1307 @@ fn write_tag(out: &mut String, tag: &str) {
         }
     }
     out.push('>');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_all(src: &str) -> Vec<Node> {
+        match parse(src, &Limits::default()) {
+            Ok(docs) => docs,
+            Err(e) => panic!("{src:?} did not parse: {e}"),
+        }
+    }
+
+    fn parse_one(src: &str) -> Node {
+        let mut docs = parse_all(src);
+        assert_eq!(docs.len(), 1, "{src:?}");
+        docs.remove(0)
+    }
+
+    fn parse_err(src: &str) -> YamlError {
+        match parse(src, &Limits::default()) {
+            Ok(docs) => panic!("{src:?} parsed: {docs:?}"),
+            Err(e) => e,
+        }
+    }
+
+    fn pos(line: usize, col: usize, offset: usize) -> Pos {
+        Pos { line, col, offset }
+    }
+
+    /// Same tags, same structure, scalars that mean the same (styles may differ).
+    fn same_meaning(a: &Node, b: &Node) -> bool {
+        if a.tag != b.tag {
+            return false;
+        }
+        match (&a.kind, &b.kind) {
+            (NodeKind::Scalar { .. }, NodeKind::Scalar { .. }) => match (a.scalar(), b.scalar()) {
+                (Some(Scalar::Float(x)), Some(Scalar::Float(y))) => {
+                    x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
+                }
+                (x, y) => x == y,
+            },
+            (NodeKind::Seq(x), NodeKind::Seq(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_meaning(p, q))
+            }
+            (NodeKind::Map(x), NodeKind::Map(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|((k1, v1), (k2, v2))| same_meaning(k1, k2) && same_meaning(v1, v2))
+            }
+            _ => false,
+        }
+    }
+
+    // --- parsing -----------------------------------------------------------------------------
+
+    #[test]
+    fn empty_streams_have_no_documents() {
+        assert!(parse_all("").is_empty());
+        assert!(parse_all("# just a comment\n\n# another\n").is_empty());
+        assert!(parse_all("\n\n").is_empty());
+    }
+
+    #[test]
+    fn bare_document_marker_gives_a_null_document() {
+        let docs = parse_all("---\n");
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].scalar(), Some(Scalar::Null));
+        assert_eq!(docs[0].style(), Some(ScalarStyle::Plain));
+        let docs = parse_all("a: 1\n---\n---\nb\n");
+        assert_eq!(docs.len(), 3);
+        assert!(docs[1].is_null());
+        assert_eq!(docs[2].as_str(), Some("b"));
+        let docs = parse_all("a\n...\n---\nb\n...\n");
+        assert_eq!(docs.len(), 2);
+    }
+
+    #[test]
+    fn multi_document_stream_in_order() {
+        let docs = parse_all("a: 1\n---\n- x\n---\nplain\n");
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[0].get("a").and_then(Node::as_i64), Some(1));
+        assert_eq!(docs[1].as_seq().map(<[Node]>::len), Some(1));
+        assert_eq!(docs[2].as_str(), Some("plain"));
+        assert_eq!(docs[2].span.start, pos(5, 1, 17));
+    }
+
+    #[test]
+    fn spans_are_one_based_with_byte_offsets() {
+        let src = "kind: Policy\nspec:\n  ports:\n  - 80\n  - name: \"x\"\n";
+        let doc = parse_one(src);
+        assert_eq!(doc.span.start, pos(1, 1, 0));
+        let spec = doc.get("spec").unwrap();
+        assert_eq!(spec.span.start, pos(3, 3, 21));
+        let (key, _) = &doc.as_map().unwrap()[1];
+        assert_eq!(key.span, Span { start: pos(2, 1, 13), end: pos(2, 5, 17) });
+        let ports = spec.get("ports").unwrap().as_seq().unwrap();
+        assert_eq!(ports[0].span.start, pos(4, 5, src.find("80").unwrap()));
+        let name = ports[1].get("name").unwrap();
+        let q = src.find('"').unwrap();
+        assert_eq!(name.span, Span { start: pos(5, 11, q), end: pos(5, 14, q + 3) });
+        assert_eq!(&src[name.span.start.offset..name.span.end.offset], "\"x\"");
+        // Block collections end at their last child, flow ones at their closing bracket.
+        assert_eq!(spec.span.end, name.span.end);
+        let flow = parse_one("a: {b: [1, 2]}  # c\n");
+        let a = flow.get("a").unwrap();
+        assert_eq!(a.span, Span { start: pos(1, 4, 3), end: pos(1, 15, 14) });
+    }
+
+    #[test]
+    fn offsets_are_bytes_for_non_ascii_input() {
+        let src = "é: ü\nname: \"日本語\"\n- x: 1\n";
+        // The third line is an error; check the valid part first.
+        let ok = "é: ü\nname: \"日本語\"\nk: 😀v\n";
+        let doc = parse_one(ok);
+        let (k0, v0) = &doc.as_map().unwrap()[0];
+        assert_eq!(k0.span.start, pos(1, 1, 0));
+        assert_eq!(v0.span.start, pos(1, 4, 4));
+        assert_eq!(&ok[v0.span.start.offset..v0.span.end.offset], "ü");
+        let name = doc.get("name").unwrap();
+        assert_eq!(name.span.start, pos(2, 7, 13));
+        assert_eq!(&ok[name.span.start.offset..name.span.end.offset], "\"日本語\"");
+        let k = doc.get("k").unwrap();
+        assert_eq!(&ok[k.span.start.offset..k.span.end.offset], "😀v");
+        assert_eq!(k.span.start.col, 4);
+        // Errors too.
+        let e = parse_err(src);
+        assert_eq!(e.pos.line, 3);
+        assert!(src.is_char_boundary(e.pos.offset));
+        assert!(e.pos.offset >= src.find("- x").unwrap());
+        // A byte order mark is skipped but counted in offsets.
+        let doc = parse_one("\u{FEFF}a: b\n");
+        assert_eq!(doc.as_map().unwrap()[0].0.span.start, pos(1, 1, 3));
+    }
+
+    #[test]
+    fn windows_line_endings() {
+        let doc = parse_one("a: b\r\nc: |\r\n  x\r\n");
+        assert_eq!(doc.get("a").and_then(Node::as_str), Some("b"));
+        assert_eq!(doc.get("c").and_then(Node::as_str), Some("x\n"));
+        assert_eq!(doc.as_map().unwrap()[1].0.span.start, pos(2, 1, 6));
+    }
+
+    #[test]
+    fn scalar_styles_and_unescaping() {
+        let doc = parse_one(concat!(
+            "p: plain text\n",
+            "s: 'it''s'\n",
+            "d: \"tab\\there \\u00e9 \\\"q\\\"\"\n",
+            "l: |\n  line 1\n  line 2\n",
+            "f: >-\n  folded\n  text\n",
+        ));
+        let style = |k: &str| doc.get(k).and_then(Node::style).unwrap();
+        let value = |k: &str| doc.get(k).and_then(Node::as_str).unwrap();
+        assert_eq!((style("p"), value("p")), (ScalarStyle::Plain, "plain text"));
+        assert_eq!((style("s"), value("s")), (ScalarStyle::SingleQuoted, "it's"));
+        assert_eq!((style("d"), value("d")), (ScalarStyle::DoubleQuoted, "tab\there é \"q\""));
+        assert_eq!((style("l"), value("l")), (ScalarStyle::Literal, "line 1\nline 2\n"));
+        assert_eq!((style("f"), value("f")), (ScalarStyle::Folded, "folded text"));
+    }
+
+    #[test]
+    fn tags_are_stored_in_long_form() {
+        let doc =
+            parse_one("a: !!str 123\nb: !foo x\nc: ! 12\nd: !<tag:example.com,2000:x> y\ne: !!map {}\n");
+        let tag = |k: &str| doc.get(k).unwrap().tag.as_deref();
+        assert_eq!(tag("a"), Some("tag:yaml.org,2002:str"));
+        assert_eq!(tag("b"), Some("!foo"));
+        assert_eq!(tag("c"), Some("!"));
+        assert_eq!(tag("d"), Some("tag:example.com,2000:x"));
+        assert_eq!(tag("e"), Some("tag:yaml.org,2002:map"));
+        assert_eq!(doc.get("a").unwrap().scalar(), Some(Scalar::Str("123")));
+        assert_eq!(doc.get("c").unwrap().scalar(), Some(Scalar::Str("12")));
+        let doc = parse_one("%TAG !e! tag:example.com,2000:\n---\nk: !e!foo v\n");
+        assert_eq!(doc.get("k").unwrap().tag.as_deref(), Some("tag:example.com,2000:foo"));
+    }
+
+    #[test]
+    fn anchors_and_aliases_are_copied() {
+        let doc = parse_one("base: &b {x: 1, y: [a, b]}\nother: *b\nlist: [&s one, *s]\n<<: *b\n");
+        let base = doc.get("base").unwrap();
+        let other = doc.get("other").unwrap();
+        assert!(base.eq_ignoring_spans(other));
+        assert_eq!(other.span.start, pos(2, 8, 34));
+        let list = doc.get("list").unwrap().as_seq().unwrap();
+        assert_eq!(list[1].as_str(), Some("one"));
+        // Merge keys are ordinary keys.
+        assert!(doc.get("<<").is_some());
+        // An anchor can be redefined; an alias uses the latest definition.
+        let doc = parse_one("a: &x 1\nb: &x 2\nc: *x\n");
+        assert_eq!(doc.get("c").and_then(Node::as_i64), Some(2));
+    }
+
+    #[test]
+    fn nested_and_chained_aliases_expand_fully() {
+        let src = "\
+defs:
+  a: &a {x: [1, &inner {deep: true}]}
+  b: &b [*a, *inner, &s str]
+uses:
+  - *b
+  - {k: *a, *s : v}
+  - ? *inner
+    : *s
+";
+        let doc = parse_one(src);
+        let want = parse_one(
+            "\
+defs:
+  a: {x: [1, {deep: true}]}
+  b: [{x: [1, {deep: true}]}, {deep: true}, str]
+uses:
+  - [{x: [1, {deep: true}]}, {deep: true}, str]
+  - {k: {x: [1, {deep: true}]}, str: v}
+  - ? {deep: true}
+    : str
+",
+        );
+        assert!(doc.eq_ignoring_spans(&want), "{}", emit_one(&doc));
+        // Each copy's top node is where the alias is; inner nodes keep the anchor's spans.
+        let first = &doc.get("uses").unwrap().as_seq().unwrap()[0];
+        assert_eq!(first.span.start, pos(5, 5, src.find("*b").unwrap()));
+        let inner = &first.as_seq().unwrap()[1];
+        assert_eq!(inner.span.start, pos(3, 14, src.find("*inner").unwrap()));
+        // Aliases as keys take part in duplicate detection.
+        assert_eq!(
+            parse_err(
+                "a: &k x
+m: {x: 1, *k : 2}
+"
+            )
+            .message,
+            "duplicate key `x`"
+        );
+        // An expansion that exactly fits the limit is fine.
+        let small = "a: &a [1, 2]\nb: [*a, *a]\n";
+        let limits = Limits { max_depth: 10, max_nodes: 13 };
+        let doc = parse(small, &limits).unwrap().remove(0);
+        assert_eq!(emit_one(&doc), "a:\n- 1\n- 2\nb:\n- - 1\n  - 2\n- - 1\n  - 2\n");
+        assert!(parse(small, &Limits { max_depth: 10, max_nodes: 12 }).is_err());
+        // Aliases in later documents of the stream are independent.
+        let docs = parse_all("- &a [1]\n- *a\n---\n- &a [2]\n- *a\n");
+        assert_eq!(emit(&docs), "- - 1\n- - 1\n---\n- - 2\n- - 2\n");
+    }
+
+    #[test]
+    fn big_legitimate_expansion_is_fast() {
+        // 10 levels of 4 copies: a million nodes, well inside the default limit.
+        let mut src = String::from("l0: &l0 [a, b, c]\n");
+        for i in 1..10 {
+            src.push_str(&format!("l{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}]\n", p = i - 1));
+        }
+        let doc = parse_one(&src);
+        fn count(n: &Node) -> usize {
+            1 + match &n.kind {
+                NodeKind::Scalar { .. } => 0,
+                NodeKind::Seq(items) => items.iter().map(count).sum(),
+                NodeKind::Map(entries) => entries.iter().map(|(k, v)| count(k) + count(v)).sum(),
+            }
+        }
+        assert_eq!(count(doc.get("l9").unwrap()), 4usize.pow(9) * 4 + (4usize.pow(9) - 1) / 3);
+    }
+
+    #[test]
+    fn bad_aliases_are_errors() {
+        let e = parse_err("a: *nope\n");
+        assert_eq!(e.pos.line, 1);
+        // Anchors belong to their document.
+        let e = parse_err("a: &x 1\n---\nb: *x\n");
+        assert_eq!(e.pos, pos(3, 4, 15));
+        assert!(e.message.contains("*x"), "{}", e.message);
+        // An alias inside the node it names.
+        let e = parse_err("&a [1, *a]\n");
+        assert_eq!(e.pos.line, 1);
+    }
+
+    #[test]
+    fn syntax_errors_have_message_and_position() {
+        let e = parse_err("a: b: c\n");
+        assert_eq!(e.message, "mapping values are not allowed in this context");
+        assert_eq!(e.pos, pos(1, 5, 4));
+        let e = parse_err("key: [1\n");
+        assert_eq!(e.pos.line, 2);
+        let e = parse_err("a: \"unclosed\n");
+        assert!(e.message.contains("quoted scalar"), "{}", e.message);
+        assert_eq!(e.to_string(), format!("{}:{}: {}", e.pos.line, e.pos.col, e.message));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_key() {
+        let e = parse_err("a: 1\nb: 2\na: 3\n");
+        assert_eq!(e.message, "duplicate key `a`");
+        assert_eq!(e.pos, pos(3, 1, 10));
+        // Quoting does not make a key different.
+        let e = parse_err("x:\n  'k': 1\n  k: 2\n");
+        assert_eq!(e.message, "duplicate key `k`");
+        assert_eq!(e.pos, pos(3, 3, 14));
+        // Large mappings switch to a hash set.
+        let mut src: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        assert_eq!(parse_one(&src).as_map().unwrap().len(), 100);
+        src.push_str("k57: again\n");
+        assert_eq!(parse_err(&src).message, "duplicate key `k57`");
+        // Equal keys in different mappings are fine; so are complex keys.
+        parse_one("a: {x: 1}\nb: {x: 1}\n? [1, 2]\n: v\n? [1, 2]\n: w\n");
+    }
+
+    #[test]
+    fn complex_keys_are_kept() {
+        let doc = parse_one("? [a, b]\n: 1\n{x: y}: 2\n");
+        let entries = doc.as_map().unwrap();
+        assert_eq!(entries[0].0.as_seq().map(<[Node]>::len), Some(2));
+        assert!(entries[1].0.as_map().is_some());
+    }
+
+    #[test]
+    fn depth_limit() {
+        let limits = Limits { max_depth: 3, max_nodes: 1000 };
+        assert!(parse("a: {b: [1]}\n", &limits).is_ok());
+        let e = parse("a: {b: [[1]]}\n", &limits).unwrap_err();
+        assert_eq!(e.message, "nesting deeper than 3 levels");
+        assert_eq!(e.pos, pos(1, 9, 8));
+        let e = parse("a:\n  b:\n    c:\n      d: 1\n", &limits).unwrap_err();
+        assert_eq!(e.message, "nesting deeper than 3 levels");
+        // Through an alias.
+        let e = parse("a: &x [[1]]\nb: [*x]\n", &limits).unwrap_err();
+        assert_eq!(e.message, "nesting deeper than 3 levels");
+        assert_eq!(e.pos, pos(2, 5, 16));
+    }
+
+    #[test]
+    fn a_million_levels_fail_fast() {
+        let start = std::time::Instant::now();
+        let flow = "[".repeat(1_000_000);
+        assert!(parse(&flow, &Limits::default()).is_err());
+        let flow_closed = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+        assert!(parse(&flow_closed, &Limits::default()).is_err());
+        let maps = "{a: ".repeat(1_000_000);
+        assert!(parse(&maps, &Limits::default()).is_err());
+        let block = format!("{}x\n", "- ".repeat(1_000_000));
+        let e = parse(&block, &Limits::default()).unwrap_err();
+        assert_eq!(e.message, "nesting deeper than 128 levels");
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_before_expanding() {
+        // The classic "billion laughs": ten levels of ten aliases, 10^9 strings.
+        let mut src = String::from("lol0: &lol0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*lol{}", i - 1); 10].join(", ");
+            src.push_str(&format!("lol{i}: &lol{i} [{refs}]\n"));
+        }
+        let start = std::time::Instant::now();
+        let e = parse_err(&src);
+        // Refused while counting, before any copy is made: microseconds, no memory to speak of.
+        assert!(start.elapsed() < std::time::Duration::from_millis(200), "{:?}", start.elapsed());
+        assert_eq!(e.message, "document too large: more than 10000000 nodes (alias expansion?)");
+        assert_eq!(e.pos.line, 7);
+        // The same shape, smaller, is fine under a small limit only when it fits.
+        let small = "a: &a [1, 2]\nb: &b [*a, *a]\nc: [*b, *b]\n";
+        assert!(parse(small, &Limits { max_depth: 10, max_nodes: 100 }).is_ok());
+        let e = parse(small, &Limits { max_depth: 10, max_nodes: 20 }).unwrap_err();
+        assert_eq!(e.message, "document too large: more than 20 nodes (alias expansion?)");
+        // Deeply nested anchors are not copied either.
+        let wide = format!(
+            "{}[{}]{}\n",
+            (0..100).map(|i| format!("[&n{i} ")).collect::<String>(),
+            vec!["x"; 100_000].join(", "),
+            "]".repeat(100)
+        );
+        let doc = parse_one(&wide);
+        assert_eq!(doc.span.end.offset, wide.len() - 1);
+    }
+
+    #[test]
+    fn node_limit_counts_all_documents() {
+        let limits = Limits { max_depth: 10, max_nodes: 5 };
+        assert!(parse("[1, 2, 3, 4]\n", &limits).is_ok());
+        assert!(parse("[1, 2]\n---\n[3, 4]\n", &limits).is_err());
+    }
+
+    #[test]
+    fn malformed_input_never_panics() {
+        let seeds = [
+            "apiVersion: v1\nkind: List\nitems:\n- a: 1\n  b: [x, {y: z}]\n- |\n  lit\n",
+            "a: \"q\\\"uoted\"\nb: 'single ''q'''\nc: >\n  folded\n\n  more\n",
+            "? [a, b]\n: &x {c: *y}\n--- !foo\n- *x\n...\n%YAML 1.2\n---\n",
+            "- - - a\n    - b\n  - c\n- {a: [b, c], d: e}\n",
+            "key: &anchor value\nother: *anchor\nmerge:\n  <<: *anchor\n",
+            "a:\tb\n\t- c\n  d: e\n e: f\n",
+            "\"unclosed\n'also\n[a, b\n{a: b\n]\n}\n",
+            "a: |2-\n   x\n b: >+\n\n",
+            "é: ü\n日本: 語\n😀: [😀, {😀: 😀}]\n",
+        ];
+        let mut snippets: Vec<String> = Vec::new();
+        for seed in seeds {
+            let chars: Vec<char> = seed.chars().collect();
+            for i in 0..=chars.len() {
+                snippets.push(chars[..i].iter().collect());
+                let mut damaged = chars.clone();
+                if i < damaged.len() {
+                    damaged[i] = ['\t', ']', '"', ' ', ':', '-', '\n', '&', '*', '\''][i % 10];
+                }
+                snippets.push(damaged.iter().collect());
+                let mut cut = chars.clone();
+                if i < cut.len() {
+                    cut.remove(i);
+                }
+                snippets.push(cut.iter().collect());
+            }
+        }
+        for extra in [
+            "]",
+            "}",
+            "- ]",
+            ":",
+            ": :",
+            "? ",
+            "!",
+            "!!",
+            "&",
+            "*",
+            "&a",
+            "*a",
+            "|",
+            ">",
+            "|-9",
+            "| 0",
+            "%TAG",
+            "%YAML 2.0\n---\n",
+            "--- ---",
+            "... ...",
+            "\t",
+            "\0",
+            "\u{FEFF}",
+            "a: \u{FEFF}",
+            "- \"\\uD800\"",
+            "\"\\x\"",
+            "[\n",
+            "{\n:",
+            "a:\n\t- b",
+        ] {
+            snippets.push(extra.to_string());
+        }
+        assert!(snippets.len() > 300);
+        let limits = Limits::default();
+        for s in &snippets {
+            if let Ok(docs) = parse(s, &limits) {
+                // Whatever parsed emits to something that parses to the same meaning.
+                let out = emit(&docs);
+                let again = match parse(&out, &limits) {
+                    Ok(again) => again,
+                    Err(e) => panic!("{s:?} emitted as {out:?}, which fails: {e}"),
+                };
+                assert_eq!(docs.len(), again.len(), "{s:?} -> {out:?}");
+                for (a, b) in docs.iter().zip(&again) {
+                    assert!(same_meaning(a, b), "{s:?} -> {out:?}");
+                }
+            }
+        }
+    }
+
+    // --- resolution and accessors ------------------------------------------------------------
+
+    #[test]
+    fn core_schema_resolution() {
+        let cases: &[(&str, Scalar<'_>)] = &[
+            ("null", Scalar::Null),
+            ("Null", Scalar::Null),
+            ("NULL", Scalar::Null),
+            ("~", Scalar::Null),
+            ("", Scalar::Null),
+            ("true", Scalar::Bool(true)),
+            ("True", Scalar::Bool(true)),
+            ("TRUE", Scalar::Bool(true)),
+            ("false", Scalar::Bool(false)),
+            ("False", Scalar::Bool(false)),
+            ("FALSE", Scalar::Bool(false)),
+            ("0", Scalar::Int(0)),
+            ("42", Scalar::Int(42)),
+            ("-17", Scalar::Int(-17)),
+            ("+8", Scalar::Int(8)),
+            ("0755", Scalar::Int(755)),
+            ("0o17", Scalar::Int(15)),
+            ("0x1F", Scalar::Int(31)),
+            ("0xff", Scalar::Int(255)),
+            ("9223372036854775807", Scalar::Int(i64::MAX)),
+            ("-9223372036854775808", Scalar::Int(i64::MIN)),
+            ("9223372036854775808", Scalar::Float(9_223_372_036_854_775_808.0)),
+            ("123456789012345678901234567890", Scalar::Float(1.2345678901234568e29)),
+            ("0x10000000000000000", Scalar::Float(18_446_744_073_709_551_616.0)),
+            ("1.5", Scalar::Float(1.5)),
+            ("-0.5", Scalar::Float(-0.5)),
+            (".5", Scalar::Float(0.5)),
+            ("1.", Scalar::Float(1.0)),
+            ("1e3", Scalar::Float(1000.0)),
+            ("-1.5E-2", Scalar::Float(-0.015)),
+            (".inf", Scalar::Float(f64::INFINITY)),
+            ("-.Inf", Scalar::Float(f64::NEG_INFINITY)),
+            ("+.INF", Scalar::Float(f64::INFINITY)),
+            ("yes", Scalar::Str("yes")),
+            ("on", Scalar::Str("on")),
+            ("y", Scalar::Str("y")),
+            ("0b101", Scalar::Str("0b101")),
+            ("1_000", Scalar::Str("1_000")),
+            ("1:30", Scalar::Str("1:30")),
+            ("-0x1F", Scalar::Str("-0x1F")),
+            ("0o8", Scalar::Str("0o8")),
+            ("1e", Scalar::Str("1e")),
+            (".", Scalar::Str(".")),
+            ("+", Scalar::Str("+")),
+            ("-", Scalar::Str("-")),
+            ("tRue", Scalar::Str("tRue")),
+            ("nan", Scalar::Str("nan")),
+            ("2001-12-14", Scalar::Str("2001-12-14")),
+        ];
+        for (s, want) in cases {
+            assert_eq!(Node::plain(*s).scalar().as_ref(), Some(want), "{s:?}");
+        }
+        assert!(matches!(Node::plain(".nan").scalar(), Some(Scalar::Float(f)) if f.is_nan()));
+        assert!(matches!(Node::plain(".NaN").scalar(), Some(Scalar::Float(f)) if f.is_nan()));
+        // Anything not plain is a string; so is anything tagged !!str.
+        for style in [
+            ScalarStyle::Auto,
+            ScalarStyle::SingleQuoted,
+            ScalarStyle::DoubleQuoted,
+            ScalarStyle::Literal,
+            ScalarStyle::Folded,
+        ] {
+            let node = Node::scalar_node("123".into(), style);
+            assert_eq!(node.scalar(), Some(Scalar::Str("123")));
+        }
+        let doc = parse_one("a: !!str 123\nb: !!str true\nc: !!int \"42\"\nd: !!str\ne: !custom 5\n");
+        assert_eq!(doc.get("a").unwrap().scalar(), Some(Scalar::Str("123")));
+        assert_eq!(doc.get("b").unwrap().scalar(), Some(Scalar::Str("true")));
+        assert_eq!(doc.get("c").unwrap().scalar(), Some(Scalar::Int(42)));
+        assert_eq!(doc.get("d").unwrap().scalar(), Some(Scalar::Str("")));
+        assert_eq!(doc.get("e").unwrap().scalar(), Some(Scalar::Int(5)));
+        assert_eq!(doc.scalar(), None);
+    }
+
+    #[test]
+    fn kind_names() {
+        let doc = parse_one("m: {}\ns: []\nt: text\nq: \"1\"\ni: 1\nf: 1.5\nb: true\nn: null\ne:\n");
+        let kind = |k: &str| doc.get(k).unwrap().kind_name();
+        assert_eq!(kind("m"), "a mapping");
+        assert_eq!(kind("s"), "a sequence");
+        assert_eq!(kind("t"), "a string");
+        assert_eq!(kind("q"), "a string");
+        assert_eq!(kind("i"), "a number");
+        assert_eq!(kind("f"), "a number");
+        assert_eq!(kind("b"), "a boolean");
+        assert_eq!(kind("n"), "null");
+        assert_eq!(kind("e"), "null");
+        assert_eq!(Node::str("yes").kind_name(), "a string");
+    }
+
+    #[test]
+    fn map_accessors() {
+        let mut node = Node::map_from(vec![("a", Node::plain("1")), ("b", Node::str("x"))]);
+        assert_eq!(node.get("a").and_then(Node::as_i64), Some(1));
+        assert_eq!(node.get("zz"), None);
+        assert_eq!(Node::str("a").get("a"), None);
+        node.set("a", Node::str("new"));
+        node.set("c", Node::seq(vec![Node::plain("true")]));
+        let keys: Vec<_> = node.as_map().unwrap().iter().filter_map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(node.get("a").and_then(Node::as_str), Some("new"));
+        assert_eq!(node.get("c").unwrap().as_seq().unwrap()[0].as_bool(), Some(true));
+        if let Some(b) = node.get_mut("b") {
+            *b = Node::null();
+        }
+        assert!(node.get("b").unwrap().is_null());
+        assert_eq!(node.remove("a").and_then(|n| n.as_str().map(str::to_string)), Some("new".into()));
+        assert_eq!(node.remove("a"), None);
+        let keys: Vec<_> = node.as_map().unwrap().iter().filter_map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["b", "c"]);
+        // Setting on a null makes it a mapping.
+        let mut doc = parse_one("metadata:\n");
+        doc.get_mut("metadata").unwrap().set("name", Node::str("x"));
+        assert_eq!(emit_one(&doc), "metadata:\n  name: x\n");
+        assert_eq!(Node::seq(vec![]).as_map(), None);
+        assert_eq!(Node::str("s").as_seq(), None);
+    }
+
+    // --- JSON --------------------------------------------------------------------------------
+
+    #[test]
+    fn json_round_trip() {
+        let v = serde_json::json!({
+            "z": 1, "a": "yes", "n": null, "b": false, "f": 1.5, "big": 1e100,
+            "list": [1, "2", {"k": []}], "empty": {}, "neg": -3
+        });
+        let node = from_json(&v);
+        let keys: Vec<_> = node.as_map().unwrap().iter().filter_map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["z", "a", "n", "b", "f", "big", "list", "empty", "neg"]);
+        assert_eq!(node.get("a").unwrap().style(), Some(ScalarStyle::Auto));
+        assert_eq!(node.get("z").unwrap().style(), Some(ScalarStyle::Plain));
+        assert_eq!(to_json(&node).unwrap(), v);
+        let text = emit_one(&node);
+        assert_eq!(
+            text,
+            "z: 1\na: \"yes\"\n\"n\": null\nb: false\nf: 1.5\nbig: 1e+100\nlist:\n- 1\n- \"2\"\n- k: []\nempty: {}\nneg: -3\n"
+        );
+        assert_eq!(to_json(&parse_one(&text)).unwrap(), v);
+    }
+
+    #[test]
+    fn to_json_errors() {
+        let e = to_json(&parse_one("a: 1\n1: b\n")).unwrap_err();
+        assert_eq!(e.pos, pos(2, 1, 5));
+        assert!(e.message.contains("a number"), "{}", e.message);
+        assert!(to_json(&parse_one("? [a]\n: b\n")).is_err());
+        let e = to_json(&parse_one("a: [.inf]\n")).unwrap_err();
+        assert_eq!(e.pos, pos(1, 5, 4));
+        assert!(to_json(&parse_one(".nan")).is_err());
+        let dup = Node::map_from(vec![("a", Node::null()), ("a", Node::null())]);
+        assert!(to_json(&dup).is_err());
+        assert_eq!(to_json(&parse_one("\"1\": x\n")).unwrap(), serde_json::json!({"1": "x"}));
+    }
+
+    // --- quoting -----------------------------------------------------------------------------
+
+    const MUST_QUOTE: &[&str] = &[
+        "",
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "null",
+        "Null",
+        "NULL",
+        "~",
+        "<<",
+        "=",
+        "0",
+        "1",
+        "42",
+        "-1",
+        "+1",
+        "0755",
+        "0x1F",
+        "0X1f",
+        "0o17",
+        "0b101",
+        "-0b101",
+        "1_000",
+        "1:30",
+        "190:20:30",
+        "190:20:30.15",
+        "1e3",
+        "1E3",
+        "1e+3",
+        "6.8523015e+5",
+        "685.230_15e+03",
+        ".5",
+        "+.5",
+        "1.",
+        "1.5",
+        "-1.5",
+        "1.2.3",
+        ".",
+        "..",
+        ".inf",
+        ".Inf",
+        "-.inf",
+        "+.INF",
+        ".nan",
+        ".NaN",
+        ".NAN",
+        "2001-12-14",
+        "2001-12-14t21:59:43.10-05:00",
+        "2001-12-14 21:59:43.10 -5",
+        "2001-1-4",
+        "2002-12-14T00:00:00Z",
+        " lead",
+        "trail ",
+        "\ttab",
+        "-",
+        "-x",
+        "--",
+        "---",
+        "- x",
+        "?",
+        "?x",
+        ":",
+        ":x",
+        "::1",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "#",
+        "#x",
+        "&a",
+        "*a",
+        "!tag",
+        "|",
+        ">",
+        "'",
+        "\"",
+        "%",
+        "@x",
+        "`x",
+        "...",
+        "...x",
+        "a: b",
+        "a #b",
+        "a:",
+        "a,b",
+        "a[0]",
+        "{x}",
+        "line\nbreak",
+        "cr\rhere",
+        "tab\there",
+        "nul\0",
+        "bell\u{7}",
+        "nel\u{85}",
+        "ls\u{2028}",
+        "ps\u{2029}",
+        "bom\u{FEFF}",
+        "\u{FEFF}",
+        "del\u{7F}",
+        "nonchar\u{FFFE}",
+        "nbsp\u{A0}",
+    ];
+
+    const PLAIN_OK: &[&str] = &[
+        "app",
+        "kube-dns",
+        "kube-system",
+        "networking/allow-db-access",
+        "app.kubernetes.io/managed-by",
+        "netpol-intent.dev/intent",
+        "Ingress",
+        "Egress",
+        "TCP",
+        "UDP",
+        "0.0.0.0/0",
+        "10.0.0.0/8",
+        "fd00::/8",
+        "2001:db8::/32",
+        "http://x",
+        "https://example.com/a?b=c",
+        "a:b",
+        "a#b",
+        "a-b",
+        "x-",
+        "a b c",
+        "it's",
+        "say \"hi\"",
+        "back\\slash",
+        "é",
+        "日本語",
+        "😀",
+        "v1",
+        "1.0.0-alpha",
+        "1e",
+        "0bar",
+        "nan",
+        "inf",
+        "Infinity",
+        "nULL",
+        "yES",
+        "ok",
+        "tRUE",
+        "+",
+        "~x",
+        "x~",
+        "a=b",
+        "<",
+        "a<<b",
+        "_1",
+        "2001-12",
+        "12-14",
+        "100Mi",
+        "8080/TCP",
+        "ns1",
+        "db_0",
+        "x:",
+        "Ingress,Egress",
+    ];
+
+    #[test]
+    fn needs_quotes_true_cases() {
+        for s in MUST_QUOTE {
+            assert!(needs_quotes(s), "{s:?} should need quotes");
+        }
+    }
+
+    #[test]
+    fn needs_quotes_false_cases() {
+        for s in PLAIN_OK.iter().filter(|s| !["x:", "Ingress,Egress"].contains(s)) {
+            assert!(!needs_quotes(s), "{s:?} should not need quotes");
+            // And it really does read back as itself, as a string.
+            let node = parse_one(&format!("k: {s}\n"));
+            assert_eq!(node.get("k").unwrap().scalar(), Some(Scalar::Str(s)), "{s:?}");
+        }
+        assert!(needs_quotes("x:"));
+        assert!(needs_quotes("Ingress,Egress"));
+    }
+
+    /// Strings that tempt a reader to see something else.
+    fn tricky_strings() -> Vec<String> {
+        let mut v: Vec<String> = MUST_QUOTE.iter().chain(PLAIN_OK).map(|s| s.to_string()).collect();
+        v.extend(
+            [
+                "with 'single' and \"double\" quotes",
+                "\\",
+                "\\n",
+                "\"",
+                "''",
+                "a\\\"b",
+                "tab\tin middle",
+                "trailing newline\n",
+                "\n",
+                "\n\n",
+                "two\n\n",
+                "\nlead",
+                "  indented\nlines\n",
+                "multi\nline\ntext",
+                "# not a comment",
+                "key: value",
+                "a #comment",
+                "ünïcödé",
+                "emoji 😀 text",
+                "\u{1F600}",
+                "control \u{1}\u{1F}",
+                "%percent",
+                "@at",
+                "`tick`",
+                "!bang",
+                "&amp",
+                "*star",
+                "|pipe",
+                ">gt",
+                "0x",
+                "0o",
+                "0b",
+                "1e10",
+                "-1e-10",
+                "2e",
+                "1_0",
+                "12:30:45",
+                "08",
+                "09",
+                "00",
+                "0.",
+                "-.5",
+                "+12",
+                "٣",
+                "١٢",
+                "true ",
+                " false",
+                "NULL\n",
+                "~/path",
+                "C:\\Windows",
+                "a\u{2028}b",
+                "x\r\ny",
+                "end\r",
+                "    ",
+                " ",
+                "\t",
+                "---\nx",
+                "...\n",
+                "- item\n- item",
+                "{a: 1}",
+                "[1, 2]",
+                "?",
+                "? x",
+                ": x",
+                "x:\ny",
+                "ends with colon:",
+                "http://example.com:8080/path#frag",
+                "a\u{0}b",
+                "\u{FEFF}start",
+                "very long ".repeat(200).as_str(),
+                "2001-12-14t21:59:43.10-05:00",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        v
+    }
+
+    #[test]
+    fn every_tricky_string_round_trips() {
+        for s in tricky_strings() {
+            for style in [
+                ScalarStyle::Auto,
+                ScalarStyle::Plain,
+                ScalarStyle::SingleQuoted,
+                ScalarStyle::DoubleQuoted,
+                ScalarStyle::Literal,
+                ScalarStyle::Folded,
+            ] {
+                let node = Node::scalar_node(s.clone(), style);
+                // A Plain node means what its text means; check the text survives.
+                let wrap = Node::map(vec![(node.clone(), node.clone())]);
+                let in_seq = Node::seq(vec![node.clone(), wrap.clone()]);
+                for doc in [node.clone(), wrap, in_seq] {
+                    let text = emit_one(&doc);
+                    let back = match parse(&text, &Limits::default()) {
+                        Ok(mut docs) if docs.len() == 1 => docs.remove(0),
+                        other => panic!("{s:?} ({style:?}) emitted as {text:?}: {other:?}"),
+                    };
+                    if style == ScalarStyle::Plain && s.is_empty() {
+                        assert!(same_meaning(&doc, &back), "{s:?} -> {text:?}");
+                        continue;
+                    }
+                    let mut originals = Vec::new();
+                    collect_scalars(&doc, &mut originals);
+                    let mut read = Vec::new();
+                    collect_scalars(&back, &mut read);
+                    assert_eq!(originals.len(), read.len(), "{s:?} ({style:?}) -> {text:?}");
+                    for (n, m) in originals.iter().zip(&read) {
+                        assert_eq!(n.as_str(), m.as_str(), "{s:?} ({style:?}) -> {text:?}");
+                        if style != ScalarStyle::Plain {
+                            assert_eq!(m.scalar(), Some(Scalar::Str(&s)), "{s:?} -> {text:?}");
+                        }
+                    }
+                }
+            }
+            // The case that matters most: a tool-made string.
+            let text = emit_one(&Node::str(s.as_str()));
+            assert_eq!(parse_one(&text).scalar(), Some(Scalar::Str(&s)), "{s:?} -> {text:?}");
+        }
+    }
+
+    fn collect_scalars<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+        match &node.kind {
+            NodeKind::Scalar { .. } => out.push(node),
+            NodeKind::Seq(items) => items.iter().for_each(|n| collect_scalars(n, out)),
+            NodeKind::Map(entries) => entries.iter().for_each(|(k, v)| {
+                collect_scalars(k, out);
+                collect_scalars(v, out);
+            }),
+        }
+    }
+
+    #[test]
+    fn auto_strings_emit_plain_or_double_quoted() {
+        assert_eq!(emit_one(&Node::str("kube-dns")), "kube-dns\n");
+        assert_eq!(emit_one(&Node::str("yes")), "\"yes\"\n");
+        assert_eq!(emit_one(&Node::str("0755")), "\"0755\"\n");
+        assert_eq!(
+            emit_one(&Node::str("a\"b\\c\nd\te\u{1}\u{1F600}é")),
+            "\"a\\\"b\\\\c\\nd\\te\\u0001😀é\"\n"
+        );
+        assert_eq!(emit_one(&Node::str("")), "\"\"\n");
+        assert_eq!(emit_one(&Node::str("\u{FEFF}\u{2028}")), "\"\\uFEFF\\u2028\"\n");
+    }
+
+    // --- emitting ----------------------------------------------------------------------------
+
+    #[test]
+    fn emit_documents() {
+        assert_eq!(emit(&[]), "");
+        assert_eq!(emit(&[Node::str("a")]), "a\n");
+        assert_eq!(emit(&[Node::str("a"), Node::str("b")]), "a\n---\nb\n");
+        assert_eq!(emit_one(&Node::map(vec![])), "{}\n");
+        assert_eq!(emit_one(&Node::seq(vec![])), "[]\n");
+        assert_eq!(emit_one(&Node::plain("")), "null\n");
+        assert_eq!(emit_one(&Node::plain("1")), "1\n");
+    }
+
+    #[test]
+    fn emit_block_layout_like_kubectl() {
+        let policy = Node::map_from(vec![
+            ("apiVersion", Node::str("networking.k8s.io/v1")),
+            ("kind", Node::str("NetworkPolicy")),
+            (
+                "metadata",
+                Node::map_from(vec![
+                    ("name", Node::str("allow-db")),
+                    (
+                        "labels",
+                        Node::map_from(vec![("app.kubernetes.io/managed-by", Node::str("netpol-intent"))]),
+                    ),
+                ]),
+            ),
+            (
+                "spec",
+                Node::map_from(vec![
+                    ("podSelector", Node::map(vec![])),
+                    ("policyTypes", Node::seq(vec![Node::str("Ingress"), Node::str("Egress")])),
+                    ("ingress", Node::seq(vec![])),
+                    (
+                        "egress",
+                        Node::seq(vec![Node::map_from(vec![
+                            (
+                                "ports",
+                                Node::seq(vec![Node::map_from(vec![
+                                    ("port", Node::plain("53")),
+                                    ("protocol", Node::str("UDP")),
+                                ])]),
+                            ),
+                            (
+                                "to",
+                                Node::seq(vec![Node::map_from(vec![(
+                                    "ipBlock",
+                                    Node::map_from(vec![
+                                        ("cidr", Node::str("0.0.0.0/0")),
+                                        ("except", Node::seq(vec![Node::str("10.0.0.0/8")])),
+                                    ]),
+                                )])]),
+                            ),
+                        ])]),
+                    ),
+                    (
+                        "nested",
+                        Node::seq(vec![Node::seq(vec![Node::str("a"), Node::str("b")]), Node::str("c")]),
+                    ),
+                ]),
+            ),
+        ]);
+        let want = "\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-db
+  labels:
+    app.kubernetes.io/managed-by: netpol-intent
+spec:
+  podSelector: {}
+  policyTypes:
+  - Ingress
+  - Egress
+  ingress: []
+  egress:
+  - ports:
+    - port: 53
+      protocol: UDP
+    to:
+    - ipBlock:
+        cidr: 0.0.0.0/0
+        except:
+        - 10.0.0.0/8
+  nested:
+  - - a
+    - b
+  - c
+";
+        assert_eq!(emit_one(&policy), want);
+        assert!(parse_one(want).eq_ignoring_spans(&parse_one(&emit_one(&parse_one(want)))));
+    }
+
+    #[test]
+    fn emit_scalar_styles() {
+        let doc = parse_one(concat!(
+            "s: 'it''s'\n",
+            "d: \"x\"\n",
+            "l: |\n  a\n   b\n",
+            "strip: |-\n  a\n",
+            "keep: |+\n  a\n\n",
+            "ind: |2\n   lead\n  x\n",
+            "f: >\n  fold\n  ed\n",
+            "e:\n",
+            "t: ~\n",
+        ));
+        assert_eq!(
+            emit_one(&doc),
+            concat!(
+                "s: 'it''s'\n",
+                "d: \"x\"\n",
+                "l: |\n  a\n   b\n",
+                "strip: |-\n  a\n",
+                "keep: |+\n  a\n\n",
+                "ind: |2\n   lead\n  x\n",
+                "f: |\n  fold ed\n",
+                "e:\n",
+                "t: ~\n",
+            )
+        );
+        // A single-quoted or literal value that cannot be written so falls back to double quotes.
+        let node = Node::map_from(vec![
+            ("s", Node::scalar_node("a\nb".into(), ScalarStyle::SingleQuoted)),
+            ("l", Node::scalar_node("a\rb".into(), ScalarStyle::Literal)),
+            ("p", Node::plain("- not a list")),
+            ("r", Node::scalar_node(" lead".into(), ScalarStyle::Literal)),
+        ]);
+        assert_eq!(emit_one(&node), "s: \"a\\nb\"\nl: \"a\\rb\"\np: \"- not a list\"\nr: |2-\n   lead\n");
+        // At the root, no indentation indicator.
+        assert_eq!(emit_one(&Node::scalar_node(" x\n".into(), ScalarStyle::Literal)), "\" x\\n\"\n");
+        assert_eq!(emit_one(&Node::scalar_node("x\n".into(), ScalarStyle::Literal)), "|\n  x\n");
+    }
+
+    #[test]
+    fn emit_tags() {
+        let src = "a: !!str 123\nb: !foo\n  x: 1\nc: !bar\n- 1\nd: !!set {}\ne: !<tag:example.com,2000:x%20y> v\nf: ! 12\ng: !!str\n- !t\n  - 1\n";
+        let doc = parse_all(src).remove(0);
+        let out = emit_one(&doc);
+        assert_eq!(
+            out,
+            "a: !!str 123\nb: !foo\n  x: 1\nc: !bar\n- 1\nd: !!set {}\ne: !<tag:example.com,2000:x%20y> v\nf: ! 12\ng: !!str\n- !t\n  - 1\n"
+        );
+        assert!(parse_one(&out).eq_ignoring_spans(&doc));
+        let seq = parse_one("- !t\n  - 1\n- !m\n  k: v\n- !!str x\n");
+        let out = emit_one(&seq);
+        assert_eq!(out, "- !t\n  - 1\n- !m\n  k: v\n- !!str x\n");
+        let root = parse_one("!m\nk: v\n");
+        assert_eq!(emit_one(&root), "!m\nk: v\n");
+        assert_eq!(emit_one(&Node::plain("").with_tag(STR_TAG)), "!!str\n");
+        let key = Node::map(vec![(Node::plain("1").with_tag(STR_TAG), Node::plain("x"))]);
+        assert_eq!(emit_one(&key), "!!str 1: x\n");
+    }
+
+    #[test]
+    fn emit_keys() {
+        let node = Node::map(vec![
+            (Node::str("yes"), Node::plain("1")),
+            (Node::str("a: b"), Node::plain("2")),
+            (Node::plain(""), Node::plain("3")),
+            (Node::seq(vec![Node::str("x"), Node::str("w")]), Node::seq(vec![Node::str("z")])),
+            (Node::map_from(vec![("m", Node::str("q"))]), Node::map_from(vec![("o", Node::str("p"))])),
+            (Node::str("k".repeat(1100)), Node::str("long")),
+            (Node::scalar_node("multi\nline".into(), ScalarStyle::Literal), Node::plain("")),
+        ]);
+        let out = emit_one(&node);
+        let want = format!(
+            "\"yes\": 1\n\"a: b\": 2\nnull: 3\n? - x\n  - w\n: - z\n? m: q\n: o: p\n? {}\n: long\n\"multi\\nline\":\n",
+            "k".repeat(1100)
+        );
+        assert_eq!(out, want);
+        let back = parse_one(&out);
+        assert!(same_meaning(&back, &node));
+    }
+
+    #[test]
+    fn emit_is_deterministic_and_ends_with_newline() {
+        let doc = parse_one("b: 1\na: [x, {y: z}]\n");
+        let first = emit_one(&doc);
+        assert_eq!(first, emit_one(&doc.clone()));
+        assert!(first.ends_with('\n'));
+        assert_eq!(first, "b: 1\na:\n- x\n- y: z\n");
+    }
+
+    const K8S_SAMPLE: &str = r#"# A multi-document sample.
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: kube-system
+  labels:
+    app.kubernetes.io/name: "demo"
+    'quoted key': value
+    "yes": "no"
+  annotations:
+    netpol-intent.dev/intent: |
+      line one
+        indented
+      line three
+data:
+  mode: "0755"
+  enabled: yes
+  hex: 0x1F
+  big: 123456789012345678901234567890
+  float: 1.50
+  nothing: ~
+  empty:
+  unicode: "日本語 ✓"
+  plain unicode: é à ü
+  script: |-
+    #!/bin/sh
+    echo "hi"
+  keep: |+
+    x
+
+  flow: {a: 1, b: [x, y]}
+  ? "complex: key"
+  : v
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-db
+spec:
+  podSelector: {}
+  policyTypes:
+  - Ingress
+  - Egress
+  ingress: []
+  egress:
+  - to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: db
+      podSelector:
+        matchExpressions:
+        - {key: app, operator: In, values: [pg, "0"]}
+    ports:
+    - port: 5432
+      protocol: TCP
+    - port: dns
+  nested:
+  - - a
+    - - b
+  - []
+  - {}
+---
+- 'single ''quoted'''
+- "double\ttab\u00e9"
+- !!str 42
+"#;
+
+    #[test]
+    fn kubernetes_sample_round_trips() {
+        let docs = parse_all(K8S_SAMPLE);
+        assert_eq!(docs.len(), 3);
+        let text = emit(&docs);
+        let again = parse_all(&text);
+        assert_eq!(again.len(), docs.len());
+        for (a, b) in docs.iter().zip(&again) {
+            assert!(a.eq_ignoring_spans(b), "\n{text}");
+        }
+        // Emitting again gives the same bytes.
+        assert_eq!(emit(&again), text);
+        // Spellings are kept.
+        for line in [
+            "  mode: \"0755\"\n",
+            "  enabled: yes\n",
+            "  hex: 0x1F\n",
+            "  big: 123456789012345678901234567890\n",
+            "  float: 1.50\n",
+            "  nothing: ~\n",
+            "  empty:\n",
+            "    'quoted key': value\n",
+            "    \"yes\": \"no\"\n",
+            "  podSelector: {}\n",
+            "  ingress: []\n",
+            "  policyTypes:\n  - Ingress\n",
+            "  flow:\n    a: 1\n    b:\n    - x\n    - y\n",
+            "  \"complex: key\": v\n",
+            "    netpol-intent.dev/intent: |\n      line one\n        indented\n      line three\n",
+            "  keep: |+\n    x\n\n",
+            "        - key: app\n          operator: In\n          values:\n          - pg\n          - \"0\"\n",
+            "  - - a\n    - - b\n  - []\n  - {}\n",
+            "- 'single ''quoted'''\n- \"double\\ttabé\"\n- !!str 42\n",
+        ] {
+            assert!(text.contains(line), "missing {line:?} in\n{text}");
+        }
+        // Key order is kept.
+        let keys: Vec<_> =
+            again[0].get("data").unwrap().as_map().unwrap().iter().filter_map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "mode",
+                "enabled",
+                "hex",
+                "big",
+                "float",
+                "nothing",
+                "empty",
+                "unicode",
+                "plain unicode",
+                "script",
+                "keep",
+                "flow",
+                "complex: key"
+            ]
+        );
+        let data = again[0].get("data").unwrap();
+        assert_eq!(data.get("mode").unwrap().scalar(), Some(Scalar::Str("0755")));
+        assert_eq!(data.get("hex").unwrap().scalar(), Some(Scalar::Int(31)));
+        assert_eq!(data.get("enabled").unwrap().scalar(), Some(Scalar::Str("yes")));
+        assert!(matches!(data.get("big").unwrap().scalar(), Some(Scalar::Float(_))));
+    }
+
+    #[test]
+    fn large_stream_is_linear() {
+        // Not a timing test: a big stream parses and emits (quadratic work would show as a
+        // very slow test run).
+        let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: é-name\n  labels: {a: b}\ndata:\n  k: |\n    text ü\n  list: [1, 2, 3]\n";
+        let src = format!("---\n{doc}").repeat(5_000);
+        let docs = parse_all(&src);
+        assert_eq!(docs.len(), 5_000);
+        let last = docs[4_999].get("data").unwrap().get("list").unwrap();
+        let offset = last.span.start.offset;
+        assert_eq!(&src[offset..offset + 9], "[1, 2, 3]");
+        let out = emit(&docs);
+        assert_eq!(parse_all(&out).len(), 5_000);
+    }
 }
