@@ -14,6 +14,9 @@ use crate::yaml::Span;
 pub const API_VERSION: &str = "netpol-intent.dev/v1alpha1";
 pub const KIND: &str = "NetworkIntent";
 
+/// A DNS-1123 label, as the schema states it (the decoder also checks the length).
+const DNS_LABEL: &str = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+
 /// A value with the place in the file it came from, so later checks can point at it.
 /// Serializes and describes itself in the schema as the bare value.
 #[derive(Clone, Debug)]
@@ -83,6 +86,7 @@ pub struct NetworkIntent {
 pub struct Metadata {
     /// The intent's name (a DNS-1123 label), recorded on every generated policy in the
     /// `netpol-intent.dev/intent` annotation.
+    #[schemars(regex(pattern = DNS_LABEL))]
     pub name: At<String>,
     /// Accepted as on any KRM object (kpt may set it); not used.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,6 +120,7 @@ pub struct Spec {
     /// The managed namespaces: each gets a default-deny baseline. Nothing is ever generated
     /// into a namespace that is not listed here.
     #[schemars(length(min = 1))]
+    #[schemars(inner(regex(pattern = DNS_LABEL)))]
     pub namespaces: Vec<At<String>>,
     /// The directions isolated in every managed namespace.
     #[serde(default = "default_isolation")]
@@ -167,6 +172,7 @@ pub struct Dns {
     pub enabled: bool,
     /// The namespace of the DNS pods.
     #[serde(default = "default_dns_namespace")]
+    #[schemars(regex(pattern = DNS_LABEL))]
     pub namespace: At<String>,
     /// The DNS pods.
     #[serde(default = "default_dns_selector")]
@@ -266,8 +272,10 @@ impl Operator {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Workload {
     /// Unique in the file; a DNS-1123 label.
+    #[schemars(regex(pattern = DNS_LABEL))]
     pub name: At<String>,
     /// Any namespace, managed or not.
+    #[schemars(regex(pattern = DNS_LABEL))]
     pub namespace: At<String>,
     pub pod_selector: LabelSelector,
 }
@@ -347,6 +355,7 @@ pub struct InternetIngress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<At<String>>,
     #[serde(default)]
+    #[schemars(inner(regex(pattern = DNS_LABEL)))]
     pub workloads: Vec<At<String>>,
     /// Omitted or empty: all ports.
     #[serde(default)]
@@ -368,6 +377,7 @@ pub struct InternetEgress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<At<String>>,
     #[serde(default)]
+    #[schemars(inner(regex(pattern = DNS_LABEL)))]
     pub workloads: Vec<At<String>>,
     #[serde(default)]
     pub ports: Vec<Port>,
@@ -390,12 +400,14 @@ pub fn default_internet_to() -> Vec<Cidr> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Hub {
     /// The workload that the spokes reach.
+    #[schemars(regex(pattern = DNS_LABEL))]
     pub workload: At<String>,
     /// Omitted or empty: all ports.
     #[serde(default)]
     pub ports: Vec<Port>,
     /// Workloads in any namespace.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = DNS_LABEL)))]
     pub spokes: Vec<At<String>>,
     /// Pods in the hub's namespace with this label set to "true" are spokes too.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -412,6 +424,7 @@ pub struct Hub {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Server {
     /// The workload that opens the connections.
+    #[schemars(regex(pattern = DNS_LABEL))]
     pub workload: At<String>,
     /// Targets are pods with this label set to "true", in any managed namespace.
     pub target_label: At<String>,
@@ -428,7 +441,9 @@ pub struct Server {
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Connection {
+    #[schemars(regex(pattern = DNS_LABEL))]
     pub from: At<String>,
+    #[schemars(regex(pattern = DNS_LABEL))]
     pub to: At<String>,
     #[serde(default)]
     pub ports: Vec<Port>,

@@ -74,7 +74,9 @@ fn the_schema_rejects_what_the_decoder_rejects_for_structure() {
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(common::root().join(SCHEMA_FILE)).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    for case in ["unknown-field", "wrong-type", "missing-fields", "wrong-kind"] {
+    for case in
+        ["unknown-field", "wrong-type", "missing-fields", "wrong-kind", "invalid-names", "invalid-ports"]
+    {
         let path = common::root().join(format!("tests/errors/{case}.yaml"));
         let docs = netpol_intent::yaml::parse(&std::fs::read_to_string(&path).unwrap(), &Default::default())
             .unwrap();
