@@ -549,7 +549,7 @@ impl<'a> Plan<'a> {
             results.push(r);
         }
         for r in &mut results {
-            r.help = Some("run netpol-intent in `generate` mode (the default) to update it".into());
+            r.help = Some("run netpol-intent in `generate` mode, the default, to bring it up to date".into());
             r.code = Some("drift".into());
         }
         let summary = if results.is_empty() {
