@@ -173,7 +173,7 @@ struct Run<'a> {
     results: Vec<FnResult>,
 }
 
-/// The function's settings, from the functionConfig's annotations.
+/// What the function does, from [`MODE_ANNOTATION`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Generate,
