@@ -1,7 +1,8 @@
 //! The command line: a thin shell that reads files, calls the core and writes what it returns.
 //! [`run`] takes its streams as arguments, so tests drive it with no process and no globals.
 //!
-//! Exit status: 0 success, 1 differences found (`diff`), 2 error.
+//! Exit status: 0 success, 1 differences found (`diff`), 2 error. As a KRM function (no
+//! arguments, or `krm`): 0 success, 1 when the ResourceList holds error results.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
@@ -21,6 +22,8 @@ pub const EXIT_ERROR: i32 = 2;
     about = "Turns a NetworkIntent file into Kubernetes NetworkPolicies",
     long_about = "Turns a NetworkIntent file into Kubernetes NetworkPolicies: a default-deny \
                   baseline per namespace plus exactly the connections the intent allows.\n\n\
+                  With no arguments and a ResourceList on standard input, runs as a KRM function \
+                  for kpt and kustomize (see `netpol-intent krm --help`).\n\n\
                   Exit status: 0 success, 1 differences found, 2 error."
 )]
 struct Cli {
@@ -37,6 +40,12 @@ enum Command {
     },
     /// Print the JSON Schema of the NetworkIntent file
     Schema,
+    /// Run as a KRM function for kpt and kustomize: ResourceList in, ResourceList out
+    ///
+    /// Reads a ResourceList whose functionConfig is a NetworkIntent from standard input, and
+    /// writes it back with the generated policies, and results, to standard output. This is what `netpol-intent` does with no arguments when standard input is not a
+    /// terminal, as kpt and kustomize run it. Exit status: 0 success, 1 error results.
+    Krm,
 }
 
 /// The process's streams, passed in so that tests can supply their own.
@@ -73,6 +82,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
     let result = match cli.command {
         Some(Command::Generate { intent }) => generate(&intent, io),
         Some(Command::Schema) => Ok(schema()),
+        Some(Command::Krm) => return krm(io),
+        None if !io.stdin_is_terminal => return krm(io),
         None => {
             let _ = write!(io.stdout, "{}", <Cli as clap::CommandFactory>::command().render_help());
             return EXIT_OK;
@@ -89,6 +100,26 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         },
         Err(message) => {
             let _ = write!(io.stderr, "{message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The KRM function: the ResourceList on standard input, processed by [`crate::krm::run`].
+fn krm(io: &mut Io) -> i32 {
+    let mut bytes = Vec::new();
+    let run = match io.stdin.read_to_end(&mut bytes) {
+        Err(e) => crate::krm::failure(&format!("cannot read standard input: {e}")),
+        Ok(_) => match String::from_utf8(bytes) {
+            Ok(text) => crate::krm::run(&text),
+            Err(_) => crate::krm::failure("standard input is not UTF-8 text"),
+        },
+    };
+    let _ = io.stderr.write_all(run.log.as_bytes());
+    match io.stdout.write_all(run.output.as_bytes()).and_then(|()| io.stdout.flush()) {
+        Ok(()) => run.exit_code,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: cannot write output: {e}");
             EXIT_ERROR
         }
     }

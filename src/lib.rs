@@ -10,6 +10,7 @@ pub mod decode;
 pub mod diag;
 pub mod expand;
 pub mod intent;
+pub mod krm;
 pub mod names;
 pub mod render;
 pub mod validate;

@@ -16,13 +16,19 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// Runs the command line in-process, with `stdin` as standard input.
+/// Runs the command line in-process, with `stdin` as standard input (not a terminal).
 pub fn run(args: &[&str], stdin: &str) -> Output {
-    let mut input = stdin.as_bytes();
+    run_with(args, stdin.as_bytes(), false)
+}
+
+/// Runs the command line in-process, with `stdin` as standard input, which is a terminal when
+/// `terminal` is true.
+pub fn run_with(args: &[&str], stdin: &[u8], terminal: bool) -> Output {
+    let mut input = stdin;
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let mut io = netpol_intent::cli::Io {
         stdin: &mut input,
-        stdin_is_terminal: false,
+        stdin_is_terminal: terminal,
         stdout: &mut stdout,
         stderr: &mut stderr,
     };
@@ -64,4 +70,72 @@ pub fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
+}
+
+/// The files under `dir`, as paths relative to it, sorted; directories named in `skip` (at any
+/// depth) are left out.
+pub fn tree(dir: &Path, skip: &[&str]) -> Vec<PathBuf> {
+    fn walk(base: &Path, dir: &Path, skip: &[&str], out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())) {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                if !skip.iter().any(|s| path.file_name().is_some_and(|n| n == *s)) {
+                    walk(base, &path, skip, out);
+                }
+            } else {
+                out.push(path.strip_prefix(base).expect("under the base").to_path_buf());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, skip, &mut out);
+    out.sort();
+    out
+}
+
+/// Copies the files of `from` (but the directories named in `skip`) into `to`.
+pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+    for rel in tree(from, skip) {
+        let target = to.join(&rel);
+        std::fs::create_dir_all(target.parent().expect("a parent")).unwrap();
+        std::fs::copy(from.join(&rel), &target)
+            .unwrap_or_else(|e| panic!("cannot copy {}: {e}", rel.display()));
+    }
+}
+
+/// Compares a package after a run (`actual`) with the package before it (`before`) and the
+/// files the run is expected to add or change (`expected`, a `.expected/` directory): every
+/// file is either in `expected` with that content, or unchanged from `before`; nothing is
+/// deleted. With `UPDATE_GOLDEN=1`, rewrites `expected` to the added and changed files.
+pub fn golden_package(before: &Path, expected: &Path, actual: &Path, skip: &[&str]) {
+    let changed: Vec<PathBuf> = tree(actual, skip)
+        .into_iter()
+        .filter(|rel| std::fs::read(before.join(rel)).ok() != Some(std::fs::read(actual.join(rel)).unwrap()))
+        .collect();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        // File by file, so that tests sharing `expected` can update it at the same time.
+        if expected.is_dir() {
+            for stale in tree(expected, &[]).into_iter().filter(|rel| !changed.contains(rel)) {
+                std::fs::remove_file(expected.join(stale)).unwrap();
+            }
+        }
+        for rel in &changed {
+            std::fs::create_dir_all(expected.join(rel).parent().expect("a parent")).unwrap();
+            std::fs::copy(actual.join(rel), expected.join(rel)).unwrap();
+        }
+        return;
+    }
+    for rel in tree(before, skip) {
+        assert!(actual.join(&rel).is_file(), "the run deleted {}", rel.display());
+    }
+    let wanted = if expected.is_dir() { tree(expected, &[]) } else { Vec::new() };
+    assert_eq!(
+        changed,
+        wanted,
+        "files added or changed by the run, against {} (run with UPDATE_GOLDEN=1 to accept)",
+        expected.display()
+    );
+    for rel in &changed {
+        golden(&expected.join(rel), &std::fs::read_to_string(actual.join(rel)).unwrap());
+    }
 }
