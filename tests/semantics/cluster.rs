@@ -35,6 +35,10 @@ impl Endpoint {
     pub fn is_pod(&self) -> bool {
         self.namespace.is_some()
     }
+
+    pub fn label_is_true(&self, key: &str) -> bool {
+        self.labels.get(key).map(String::as_str) == Some("true")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -138,6 +142,18 @@ impl Cluster {
     /// The namespace name of a pod.
     pub fn namespace_of(&self, e: &Endpoint) -> Option<&str> {
         e.namespace.map(|i| self.namespaces[i].name.as_str())
+    }
+
+    /// A one-line description of an endpoint, for failure messages.
+    pub fn describe(&self, i: usize) -> String {
+        let e = &self.endpoints[i];
+        if !e.is_pod() {
+            return format!("{} (outside the cluster)", e.name);
+        }
+        let labels: Vec<String> = e.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let ports: Vec<String> =
+            e.ports.iter().map(|p| format!("{}={}/{}", p.name, p.protocol, p.number)).collect();
+        format!("{} ip {} labels {{{}}} ports {{{}}}", e.name, e.ip, labels.join(","), ports.join(","))
     }
 }
 

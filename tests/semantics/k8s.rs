@@ -29,9 +29,12 @@ const fn case(protocol: &'static str, port: i32) -> PortCase {
     PortCase { protocol, port }
 }
 
+pub const PROTOCOLS: [&str; 3] = ["TCP", "UDP", "SCTP"];
+
 /// The (protocol, port) pairs every cluster tries: the numbers behind the named ports of the
 /// model pods (`http` 80 or 8080, `metrics` 9090 or 9100, `dns` UDP 53 or 5353 or TCP 53), a
-/// few common ports, and the same numbers on other protocols.
+/// few common ports, and the same numbers on other protocols. [`probes`] adds the ports an
+/// intent names and their edges.
 pub const BASE_PORT_CASES: [PortCase; 15] = [
     case("TCP", 53),
     case("TCP", 80),
@@ -49,6 +52,32 @@ pub const BASE_PORT_CASES: [PortCase; 15] = [
     case("SCTP", 80),
     case("SCTP", 9090),
 ];
+
+/// The port cases worth trying for `ports` (an intent's port entries): for each numeric entry
+/// its first and last port and the numbers just outside them, and its first port on the other
+/// protocols, after [`BASE_PORT_CASES`].
+pub fn probes<'a>(ports: impl IntoIterator<Item = &'a NetworkPolicyPort>) -> Vec<PortCase> {
+    let mut out = BASE_PORT_CASES.to_vec();
+    let mut add = |protocol: &'static str, port: i32| {
+        let c = case(protocol, port);
+        if (1..=65535).contains(&port) && !out.contains(&c) {
+            out.push(c);
+        }
+    };
+    for p in ports {
+        let Some(IntOrString::Int(first)) = p.port else { continue };
+        let last = p.end_port.unwrap_or(first);
+        let protocol = PROTOCOLS.into_iter().find(|x| Some(*x) == p.protocol.as_deref()).unwrap_or("TCP");
+        for port in [first - 1, first, last, last + 1] {
+            add(protocol, port);
+        }
+        for other in PROTOCOLS {
+            add(other, first);
+        }
+    }
+    assert!(out.len() <= 64, "too many port cases for one mask: {}", out.len());
+    out
+}
 
 /// A set of port cases, one bit each, in the order of the cluster's `port_cases`.
 pub type PortMask = u64;
@@ -69,6 +98,17 @@ pub fn bit(cases: &[PortCase], case: &str) -> PortMask {
         .position(|c| c.to_string() == case)
         .unwrap_or_else(|| panic!("`{case}` is not one of the port cases {cases:?}"));
     1 << i
+}
+
+/// The port cases in `mask`, as `TCP/80, UDP/53`.
+pub fn describe(cases: &[PortCase], mask: PortMask) -> String {
+    let listed: Vec<String> =
+        cases.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, c)| c.to_string()).collect();
+    if listed.is_empty() {
+        "nothing".to_string()
+    } else {
+        listed.join(", ")
+    }
 }
 
 /// A container port of a pod: `name` on `protocol`/`number`.
