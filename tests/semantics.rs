@@ -11,7 +11,10 @@
 //! - `cluster.rs`: model clusters: namespaces, pods with labels, IPs and named ports, and
 //!   addresses outside the cluster;
 //! - `check.rs`: the comparison of the two, the structural rules of generated output, and
-//!   readable views of a policy.
+//!   readable views of a policy;
+//! - `random.rs` and `exhaustive.rs`: 200 pseudo-random intents plus the examples, each with a
+//!   cluster built to probe it, compared between every two endpoints on every port case, as
+//!   generated and as rendered to YAML.
 //!
 //! This file holds one test per row of the contract, each with a small intent and cluster:
 //! connections a reader can check against the contract by hand, and the pods, peers, ports and
@@ -21,8 +24,10 @@ mod semantics {
     pub mod check;
     pub mod cluster;
     pub mod evaluator;
+    pub mod exhaustive;
     pub mod k8s;
     pub mod oracle;
+    pub mod random;
 }
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;

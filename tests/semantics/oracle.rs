@@ -240,6 +240,24 @@ impl Intent {
         out.extend(s.connections.iter().flat_map(|c| &c.ports));
         out
     }
+
+    /// Every label key the intent gives a meaning to with the value "true".
+    pub fn true_labels(&self) -> Vec<String> {
+        let s = &self.spec;
+        let mut out = Vec::new();
+        if let Some(i) = &s.internet.ingress {
+            out.extend(internet_label(&i.label, &i.workloads, "networking/allow-internet-access"));
+        }
+        if let Some(e) = &s.internet.egress {
+            out.extend(internet_label(&e.label, &e.workloads, "networking/allow-internet-egress"));
+        }
+        out.extend(s.hubs.iter().filter_map(|h| h.access_label.clone()));
+        out.extend(s.servers.iter().map(|s| s.target_label.clone()));
+        out.extend(s.new_workloads.iter().map(|n| n.label.clone()));
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 /// The intent's verdicts over a cluster.
