@@ -14,7 +14,10 @@
 //!   readable views of a policy;
 //! - `random.rs` and `exhaustive.rs`: 200 pseudo-random intents plus the examples, each with a
 //!   cluster built to probe it, compared between every two endpoints on every port case, as
-//!   generated and as rendered to YAML.
+//!   generated and as rendered to YAML;
+//! - `mutations.rs`: mistakes a generator could make (an AND peer split in two, a dropped
+//!   `policyTypes`, a missing egress half, ...), applied to correct output, which the
+//!   comparison or the structural rules must catch.
 //!
 //! This file holds one test per row of the contract, each with a small intent and cluster:
 //! connections a reader can check against the contract by hand, and the pods, peers, ports and
@@ -26,6 +29,7 @@ mod semantics {
     pub mod evaluator;
     pub mod exhaustive;
     pub mod k8s;
+    pub mod mutations;
     pub mod oracle;
     pub mod random;
 }
@@ -143,7 +147,7 @@ impl Case {
 
 // ---------------------------------------------------------------------------------------------
 // One test per row of the contract's "Meaning" table. The cases a test uses follow it, as
-// functions.
+// functions, so that the mutation checks (`semantics/mutations.rs`) can use them too.
 // ---------------------------------------------------------------------------------------------
 
 fn baseline_cluster() -> Cluster {
@@ -910,4 +914,24 @@ fn namespace_label() -> Case {
             .pod("billing/payments", "app=payments", "")
             .pod("kube-system/coredns", "k8s-app=kube-dns", ""),
     )
+}
+
+/// Every row case, by builder name, for the mutation checks.
+fn row_cases() -> Vec<(&'static str, Case)> {
+    vec![
+        ("baseline_ingress_only", baseline_ingress_only()),
+        ("baseline_both_directions", baseline_both_directions()),
+        ("baseline_egress_only", baseline_egress_only()),
+        ("same_namespace", same_namespace()),
+        ("dns_default", dns_default()),
+        ("dns_managed_named_port", dns_managed_named_port()),
+        ("internet_ingress_label", internet_ingress_label()),
+        ("internet_ingress_workloads_from", internet_ingress_workloads_from()),
+        ("internet_egress", internet_egress()),
+        ("hubs", hubs()),
+        ("servers", servers()),
+        ("connections", connections()),
+        ("new_workloads", new_workloads()),
+        ("namespace_label", namespace_label()),
+    ]
 }
