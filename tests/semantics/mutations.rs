@@ -220,33 +220,26 @@ fn assert_always_structurally_wrong(m: &Mutation, problem: &str) {
     }
 }
 
+/// The examples and row cases with peers that join a namespace and pods.
+const WITH_AND_PEERS: [&str; 7] = [
+    "article-ingress",
+    "hub-and-spoke",
+    "ingress-egress",
+    "row dns_default",
+    "row hubs",
+    "row servers",
+    "row connections",
+];
+
 #[test]
 fn splitting_an_and_peer_is_caught() {
-    let named = [
-        "article-ingress",
-        "hub-and-spoke",
-        "ingress-egress",
-        "row dns_default",
-        "row hubs",
-        "row servers",
-        "row connections",
-    ];
-    assert_caught(&SPLIT_AND_PEER, &named);
+    assert_caught(&SPLIT_AND_PEER, &WITH_AND_PEERS);
     assert_always_structurally_wrong(&SPLIT_AND_PEER, "names namespaces but no pods");
 }
 
 #[test]
 fn dropping_a_namespace_selector_is_caught() {
-    let named = [
-        "article-ingress",
-        "hub-and-spoke",
-        "ingress-egress",
-        "row dns_default",
-        "row hubs",
-        "row servers",
-        "row connections",
-    ];
-    assert_caught(&DROP_NAMESPACE_SELECTOR, &named);
+    assert_caught(&DROP_NAMESPACE_SELECTOR, &WITH_AND_PEERS);
 }
 
 #[test]

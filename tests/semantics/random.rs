@@ -138,6 +138,36 @@ fn selector(rng: &mut Rng) -> Value {
     Value::Object(sel)
 }
 
+/// One side of `internet`: the default label, a label, or workloads and maybe a label; maybe
+/// ports; maybe blocks in `blocks_field` (`from` or `to`).
+fn internet_side(rng: &mut Rng, names: &[String], blocks_field: &str) -> Value {
+    let mut side = serde_json::Map::new();
+    match rng.below(3) {
+        0 => {}
+        1 => {
+            side.insert("label".into(), json!(rng.pick(&LABELS)));
+        }
+        _ => {
+            side.insert("workloads".into(), json!(rng.subset(names, 50)));
+            if rng.chance(50) {
+                side.insert("label".into(), json!(rng.pick(&LABELS)));
+            }
+        }
+    }
+    if let Some(p) = ports(rng, 2, 50) {
+        side.insert("ports".into(), p);
+    }
+    if rng.chance(50) {
+        side.insert(blocks_field.into(), blocks(rng));
+    }
+    // `workloads: []` without a label reads differently in the contract (no pods: the default
+    // label is for an absent `workloads`) and in the crate (the default label): leave it out.
+    if side.get("workloads") == Some(&json!([])) && !side.contains_key("label") {
+        side.remove("workloads");
+    }
+    Value::Object(side)
+}
+
 /// The `index`-th random intent, as YAML text.
 pub fn intent(index: u64) -> String {
     let rng = &mut Rng::new(index + 1);
@@ -194,58 +224,10 @@ pub fn intent(index: u64) -> String {
 
     let mut internet = serde_json::Map::new();
     if rng.chance(40) {
-        let mut ingress = serde_json::Map::new();
-        match rng.below(3) {
-            0 => {}
-            1 => {
-                ingress.insert("label".into(), json!(rng.pick(&LABELS)));
-            }
-            _ => {
-                ingress.insert("workloads".into(), json!(rng.subset(&names, 50)));
-                if rng.chance(50) {
-                    ingress.insert("label".into(), json!(rng.pick(&LABELS)));
-                }
-            }
-        }
-        if let Some(p) = ports(rng, 2, 50) {
-            ingress.insert("ports".into(), p);
-        }
-        if rng.chance(50) {
-            ingress.insert("from".into(), blocks(rng));
-        }
-        internet.insert("ingress".into(), Value::Object(ingress));
+        internet.insert("ingress".into(), internet_side(rng, &names, "from"));
     }
     if egress && rng.chance(50) {
-        let mut out = serde_json::Map::new();
-        match rng.below(3) {
-            0 => {}
-            1 => {
-                out.insert("label".into(), json!(rng.pick(&LABELS)));
-            }
-            _ => {
-                out.insert("workloads".into(), json!(rng.subset(&names, 50)));
-                if rng.chance(50) {
-                    out.insert("label".into(), json!(rng.pick(&LABELS)));
-                }
-            }
-        }
-        if let Some(p) = ports(rng, 2, 50) {
-            out.insert("ports".into(), p);
-        }
-        if rng.chance(50) {
-            out.insert("to".into(), blocks(rng));
-        }
-        internet.insert("egress".into(), Value::Object(out));
-    }
-    // `workloads: []` without a label reads differently in the contract and the crate (see the
-    // report on contract ambiguities): leave it out.
-    for side in internet.values_mut() {
-        let side = side.as_object_mut().unwrap();
-        if side.get("workloads").is_some_and(|w| w.as_array().unwrap().is_empty())
-            && !side.contains_key("label")
-        {
-            side.remove("workloads");
-        }
+        internet.insert("egress".into(), internet_side(rng, &names, "to"));
     }
     if !internet.is_empty() {
         spec.insert("internet".into(), Value::Object(internet));
