@@ -23,6 +23,7 @@ pub fn run(args: &[&str], stdin: &str) -> Output {
     let mut io = netpol_intent::cli::Io {
         stdin: &mut input,
         stdin_is_terminal: false,
+        stdout_is_terminal: false,
         stdout: &mut stdout,
         stderr: &mut stderr,
     };
