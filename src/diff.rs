@@ -8,7 +8,7 @@
 //! manage (never proposed for removal; flagged when they widen access), and the changes that
 //! would leave pods non-isolated ([`Danger`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
@@ -280,6 +280,10 @@ fn dangers(
     after: &[(&str, &NetworkPolicy)],
     action: &dyn Fn(&str, &str) -> &'static str,
 ) -> Vec<Danger> {
+    let before_policies: HashMap<(&str, &str), &NetworkPolicy> = before
+        .iter()
+        .map(|(name, p)| ((p.metadata.namespace.as_deref().unwrap_or_default(), *name), *p))
+        .collect();
     let (before, after) = (group(before), group(after));
     let mut out = Vec::new();
     for ((ns, direction), isolating) in &before {
@@ -290,7 +294,12 @@ fn dangers(
             PolicyType::Egress => ("open", "connections to anywhere"),
         };
         let d = direction.as_str();
-        if let Some((name, _)) = isolating.iter().find(|(_, r)| r.is_empty()) {
+        // Name the policy that only isolates (a `default-deny-all`) before one that also allows.
+        let baseline = isolating.iter().filter(|(_, r)| r.is_empty()).min_by_key(|(name, _)| {
+            let p = before_policies[&(ns.as_str(), *name)];
+            (allows(p, *direction), *name)
+        });
+        if let Some((name, _)) = baseline {
             if !exact.contains(&Requirements::new()) {
                 out.push(Danger {
                     kind: DangerKind::NamespaceIsolationLost,
