@@ -361,23 +361,7 @@ pub fn write_with(
             return Err(io_err("create", &dir)(e));
         }
     } else {
-        let old = match exchange(&stage, &dir) {
-            Ok(()) => stage.clone(),
-            Err(_) => {
-                // No RENAME_EXCHANGE here: move DIR aside, then the new content in.
-                let old = sibling(parent, base, "old");
-                if let Err(e) = fs::rename(&dir, &old) {
-                    let _ = fs::remove_dir_all(&stage);
-                    return Err(io_err("move aside", &dir)(e));
-                }
-                if let Err(e) = fs::rename(&stage, &dir) {
-                    let _ = fs::rename(&old, &dir);
-                    let _ = fs::remove_dir_all(&stage);
-                    return Err(io_err("replace", &dir)(e));
-                }
-                old
-            }
-        };
+        let old = swap(&stage, &dir, sibling(parent, base, "old"), exchange)?;
         if fs::remove_dir_all(&old).is_err() {
             written.leftover = Some(old);
         }
@@ -386,6 +370,30 @@ pub fn write_with(
         let _ = f.sync_all();
     }
     Ok(written)
+}
+
+/// Puts the directory `stage` in the place of `dir` with `exchange`; where that fails, moves
+/// `dir` to `aside` and `stage` in. Returns where the old content now is. On an error, `dir`
+/// is as it was and `stage` is removed.
+fn swap(
+    stage: &Path,
+    dir: &Path,
+    aside: PathBuf,
+    exchange: fn(&Path, &Path) -> io::Result<()>,
+) -> Result<PathBuf, Error> {
+    if exchange(stage, dir).is_ok() {
+        return Ok(stage.to_path_buf());
+    }
+    if let Err(e) = fs::rename(dir, &aside) {
+        let _ = fs::remove_dir_all(stage);
+        return Err(io_err("move aside", dir)(e));
+    }
+    if let Err(e) = fs::rename(stage, dir) {
+        let _ = fs::rename(&aside, dir);
+        let _ = fs::remove_dir_all(stage);
+        return Err(io_err("replace", dir)(e));
+    }
+    Ok(aside)
 }
 
 /// Every entry under `dir` (relative paths joined with `/`), files with their owner when
@@ -480,6 +488,27 @@ mod tests {
         assert_eq!(owner(&format!("{OURS}---\n{OURS}"), "shop"), Owner::User);
         assert_eq!(owner("a: [", "shop"), Owner::User);
         assert_eq!(owner(&OURS.replace("kind: NetworkPolicy", "kind: ConfigMap"), "shop"), Owner::User);
+    }
+
+    #[test]
+    fn without_rename_exchange_two_renames_do_the_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (stage, dir, aside) =
+            (tmp.path().join("stage"), tmp.path().join("dir"), tmp.path().join("aside"));
+        fs::create_dir(&stage).unwrap();
+        fs::create_dir(&dir).unwrap();
+        fs::write(stage.join("new"), "new").unwrap();
+        fs::write(dir.join("old"), "old").unwrap();
+        let unsupported = |_: &Path, _: &Path| Err(io::Error::from(io::ErrorKind::Unsupported));
+        let old = swap(&stage, &dir, aside.clone(), unsupported).unwrap();
+        assert_eq!(old, aside);
+        assert_eq!(fs::read_to_string(dir.join("new")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(aside.join("old")).unwrap(), "old");
+        assert!(!stage.exists());
+        // With it, the two swap places.
+        fs::create_dir(&stage).unwrap();
+        assert_eq!(swap(&stage, &dir, tmp.path().join("x"), exchange).unwrap(), stage);
+        assert!(stage.join("new").exists() && fs::read_dir(&dir).unwrap().next().is_none());
     }
 
     #[test]
