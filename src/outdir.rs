@@ -195,6 +195,8 @@ pub fn write_with(
     policies: &[NetworkPolicy],
     hook: &mut dyn FnMut(Step) -> Result<(), Error>,
 ) -> Result<Written, Error> {
+    // Messages name files under DIR as the user gave it.
+    let shown = dir;
     let dir = std::path::absolute(dir).map_err(io_err("resolve", dir))?;
     // Swap the directory a symbolic link points to, not the link.
     let dir = if dir.exists() { fs::canonicalize(&dir).map_err(io_err("resolve", &dir))? } else { dir };
@@ -226,7 +228,7 @@ pub fn write_with(
     }
     for name in ["kustomization.yml", "Kustomization"] {
         if entries.contains_key(name) {
-            return Err(Error::ForeignKustomization { path: dir.join(name) });
+            return Err(Error::ForeignKustomization { path: shown.join(name) });
         }
     }
     let old_kustomization = match entries.get("kustomization.yaml") {
@@ -234,11 +236,11 @@ pub fn write_with(
             let path = dir.join("kustomization.yaml");
             let text = fs::read_to_string(&path).map_err(io_err("read", &path))?;
             if !text.starts_with(KUSTOMIZATION_MARKER) {
-                return Err(Error::ForeignKustomization { path });
+                return Err(Error::ForeignKustomization { path: shown.join("kustomization.yaml") });
             }
             Some(text)
         }
-        Some(_) => return Err(Error::ForeignKustomization { path: dir.join("kustomization.yaml") }),
+        Some(_) => return Err(Error::ForeignKustomization { path: shown.join("kustomization.yaml") }),
         None => None,
     };
 
@@ -256,10 +258,10 @@ pub fn write_with(
                 }
             }
             Some(Entry::File(Some(Owner::Intent(other)))) => {
-                return Err(Error::NotOurs { path: dir.join(path), owner: format!("intent `{other}`'s") })
+                return Err(Error::NotOurs { path: shown.join(path), owner: format!("intent `{other}`'s") })
             }
             Some(_) => {
-                return Err(Error::NotOurs { path: dir.join(path), owner: "not netpol-intent's".into() })
+                return Err(Error::NotOurs { path: shown.join(path), owner: "not netpol-intent's".into() })
             }
         }
     }
