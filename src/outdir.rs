@@ -399,7 +399,7 @@ fn swap(
 }
 
 /// Every entry under `dir` (relative paths joined with `/`), files with their owner when
-/// their name ends with `.yaml` or `.yml`.
+/// their name ends with `.yaml` or `.yml` and no part of their path is hidden (starts with `.`).
 fn scan(dir: &Path, prefix: &str, intent: &str, out: &mut BTreeMap<String, Entry>) -> Result<(), Error> {
     let here = dir.join(prefix);
     for entry in fs::read_dir(&here).map_err(io_err("read", &here))? {
@@ -417,7 +417,8 @@ fn scan(dir: &Path, prefix: &str, intent: &str, out: &mut BTreeMap<String, Entry
             let target = fs::read_link(entry.path()).map_err(io_err("read", &entry.path()))?;
             out.insert(rel, Entry::Symlink(target));
         } else if kind.is_file() {
-            let owner = if !name.starts_with('.') && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+            let hidden = rel.split('/').any(|part| part.starts_with('.'));
+            let owner = if !hidden && (name.ends_with(".yaml") || name.ends_with(".yml")) {
                 let text = fs::read(entry.path()).map_err(io_err("read", &entry.path()))?;
                 Some(String::from_utf8(text).map_or(Owner::User, |t| owner(&t, intent)))
             } else {
