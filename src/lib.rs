@@ -54,5 +54,5 @@ pub fn diff(src: &str, sources: &[Source], default_namespace: &str) -> Result<Re
     let intent = valid.intent();
     let scope =
         diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
-    Ok(diff::diff(&scope, &expand::expand(&valid), &current))
+    Ok(diff::diff(&scope, expand::expand(&valid), current))
 }
