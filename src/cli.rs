@@ -8,11 +8,12 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag;
 
 pub const EXIT_OK: i32 = 0;
+pub const EXIT_DIFFERENCES: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser, Debug)]
@@ -37,6 +38,29 @@ enum Command {
     Generate {
         /// The NetworkIntent file, or `-` for standard input
         intent: PathBuf,
+        /// Write one file per policy and a kustomization.yaml into this directory instead
+        /// (see docs/output-directory.md)
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Compare what an intent generates with the NetworkPolicies in a file, a directory or
+    /// standard input; exit 0 when they match, 1 when they differ, 2 on error
+    Diff {
+        /// The NetworkIntent file, or `-` for standard input
+        intent: PathBuf,
+        /// The current policies: a YAML file, a directory (read recursively) or `-`
+        #[arg(long, value_name = "PATH")]
+        against: PathBuf,
+        /// How to print the report
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Colour the text report: `auto` when standard output is a terminal and NO_COLOR is
+        /// not set
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        /// The namespace of a policy that names none (as `kubectl apply -f` without `-n`)
+        #[arg(long, value_name = "NAMESPACE", default_value = "default")]
+        default_namespace: String,
     },
     /// Print the JSON Schema of the NetworkIntent file
     Schema,
@@ -48,10 +72,35 @@ enum Command {
     Krm,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour: `always` and `never` say so; `auto` colours a terminal unless the
+/// NO_COLOR environment variable is set to something (no-color.org).
+pub fn use_colour(choice: ColorChoice, stdout_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout_is_terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
 /// The process's streams, passed in so that tests can supply their own.
 pub struct Io<'a> {
     pub stdin: &'a mut dyn Read,
     pub stdin_is_terminal: bool,
+    pub stdout_is_terminal: bool,
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
 }
@@ -63,6 +112,7 @@ pub fn main() -> i32 {
     let mut io = Io {
         stdin: &mut stdin.lock(),
         stdin_is_terminal,
+        stdout_is_terminal: std::io::stdout().is_terminal(),
         stdout: &mut std::io::stdout().lock(),
         stderr: &mut std::io::stderr().lock(),
     };
@@ -80,8 +130,13 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         }
     };
     let result = match cli.command {
-        Some(Command::Generate { intent }) => generate(&intent, io),
-        Some(Command::Schema) => Ok(schema()),
+        Some(Command::Generate { intent, output: None }) => generate(&intent, io).map(|out| (out, EXIT_OK)),
+        Some(Command::Generate { intent, output: Some(dir) }) => generate_into(&intent, &dir, io),
+        Some(Command::Diff { intent, against, format, color, default_namespace }) => {
+            let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
+            diff(&intent, &against, format, colour, &default_namespace, io)
+        }
+        Some(Command::Schema) => Ok((schema(), EXIT_OK)),
         Some(Command::Krm) => return krm(io),
         None if !io.stdin_is_terminal => return krm(io),
         None => {
@@ -90,9 +145,9 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         }
     };
     match result {
-        Ok(output) => match io.stdout.write_all(output.as_bytes()).and_then(|()| io.stdout.flush()) {
-            Ok(()) => EXIT_OK,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Ok((output, code)) => match io.stdout.write_all(output.as_bytes()).and_then(|()| io.stdout.flush()) {
+            Ok(()) => code,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
             Err(e) => {
                 let _ = writeln!(io.stderr, "error: cannot write output: {e}");
                 EXIT_ERROR
@@ -142,6 +197,44 @@ fn generate(intent: &Path, io: &mut Io) -> Result<String, String> {
     let (name, text) = read_input(intent, io.stdin)?;
     let policies = crate::generate(&text).map_err(|diags| diag::render_text(&name, &diags))?;
     Ok(crate::render::to_yaml(&policies))
+}
+
+/// Writes the policies into `dir` (see [`crate::outdir`]); a summary goes to standard error.
+fn generate_into(intent: &Path, dir: &Path, io: &mut Io) -> Result<(String, i32), String> {
+    let (name, text) = read_input(intent, io.stdin)?;
+    let valid = crate::load(&text).map_err(|diags| diag::render_text(&name, &diags))?;
+    let policies = crate::expand::expand(&valid);
+    let written =
+        crate::outdir::write(dir, valid.intent().name(), &policies).map_err(|e| format!("error: {e}\n"))?;
+    let _ = writeln!(io.stderr, "{}: {written}", dir.display());
+    Ok((String::new(), EXIT_OK))
+}
+
+/// The report of `intent` against the policies at `against`; exit status 1 when they differ.
+fn diff(
+    intent: &Path,
+    against: &Path,
+    format: Format,
+    colour: bool,
+    default_namespace: &str,
+    io: &mut Io,
+) -> Result<(String, i32), String> {
+    if intent == Path::new("-") && against == Path::new("-") {
+        return Err("error: the intent and `--against` cannot both be standard input\n".to_string());
+    }
+    let (name, text) = read_input(intent, io.stdin)?;
+    let sources =
+        crate::current::collect(against, io.stdin).map_err(|p| crate::current::render_problems(&p))?;
+    let report = crate::diff(&text, &sources, default_namespace).map_err(|e| match e {
+        crate::DiffError::Intent(diags) => diag::render_text(&name, &diags),
+        crate::DiffError::Current(problems) => crate::current::render_problems(&problems),
+    })?;
+    let output = match format {
+        Format::Text => crate::report::text(&report, colour),
+        Format::Markdown => crate::report::markdown(&report),
+        Format::Json => crate::report::json(&report),
+    };
+    Ok((output, if report.has_differences() { EXIT_DIFFERENCES } else { EXIT_OK }))
 }
 
 /// The JSON Schema, as committed in `schema/`.

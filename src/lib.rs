@@ -6,19 +6,25 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
+pub mod current;
 pub mod decode;
 pub mod diag;
+pub mod diff;
 pub mod expand;
 pub mod intent;
 pub mod krm;
 pub mod names;
+pub mod outdir;
 pub mod render;
+pub mod report;
 pub mod validate;
 pub mod yaml;
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
+use crate::current::{Problem, Source};
 use crate::diag::Diagnostic;
+use crate::diff::Report;
 use crate::validate::ValidIntent;
 
 /// Reads and checks an intent file's text.
@@ -29,4 +35,23 @@ pub fn load(src: &str) -> Result<ValidIntent, Vec<Diagnostic>> {
 /// The NetworkPolicies an intent file's text asks for, sorted by namespace, then name.
 pub fn generate(src: &str) -> Result<Vec<NetworkPolicy>, Vec<Diagnostic>> {
     Ok(expand::expand(&load(src)?))
+}
+
+/// Why a diff could not be made: the intent is invalid, or the current policies are.
+#[derive(Clone, Debug)]
+pub enum DiffError {
+    Intent(Vec<Diagnostic>),
+    Current(Vec<Problem>),
+}
+
+/// The diff of an intent file's text against the current policies in `sources` (a policy
+/// with no namespace is in `default_namespace`). The command line's `diff` is this, plus
+/// reading the files ([`current::collect`]) and printing the report ([`report`]).
+pub fn diff(src: &str, sources: &[Source], default_namespace: &str) -> Result<Report, DiffError> {
+    let valid = load(src).map_err(DiffError::Intent)?;
+    let current = current::parse(sources, default_namespace).map_err(DiffError::Current)?;
+    let intent = valid.intent();
+    let scope =
+        diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
+    Ok(diff::diff(&scope, expand::expand(&valid), current))
 }

@@ -29,6 +29,7 @@ pub fn run_with(args: &[&str], stdin: &[u8], terminal: bool) -> Output {
     let mut io = netpol_intent::cli::Io {
         stdin: &mut input,
         stdin_is_terminal: terminal,
+        stdout_is_terminal: false,
         stdout: &mut stdout,
         stderr: &mut stderr,
     };

@@ -1,0 +1,132 @@
+//! How long `diff` takes on a large repository: an intent of about 10,000 policies, written with
+//! `generate -o` into a temporary directory, then a few percent of the files changed, removed
+//! or added. Each run reads the directory, compares, and renders the text and JSON reports.
+//!
+//! `cargo bench --bench diff` prints the median and the spread of the runs, and the peak
+//! resident memory of the process (VmHWM).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const CONNECTIONS: usize = 5_000;
+const RUNS: usize = 7;
+
+/// An intent of `n` connections between workloads spread over ten namespaces, both directions
+/// isolated: two policies a connection, plus each namespace's baseline and DNS policy.
+fn big_intent(n: usize) -> String {
+    let mut text = String::from(
+        "apiVersion: netpol-intent.dev/v1alpha1\nkind: NetworkIntent\nmetadata:\n  name: big\nspec:\n  \
+         namespaces: [ns0, ns1, ns2, ns3, ns4, ns5, ns6, ns7, ns8, ns9]\n  isolation: [Ingress, Egress]\n  \
+         workloads:\n",
+    );
+    for i in 0..=n {
+        text.push_str(&format!(
+            "    - {{name: w{i}, namespace: ns{}, podSelector: {{matchLabels: {{app: w{i}}}}}}}\n",
+            i % 10
+        ));
+    }
+    text.push_str("  connections:\n");
+    for i in 0..n {
+        text.push_str(&format!("    - {{from: w{i}, to: w{}, ports: [{{port: 8080}}]}}\n", i + 1));
+    }
+    text
+}
+
+/// Changes 2% of the policy files, deletes 0.5% and adds 0.5% stale ones of the intent.
+fn drift(dir: &Path) -> (usize, usize, usize) {
+    let mut files: Vec<_> = walk(dir).into_iter().filter(|p| !p.ends_with("kustomization.yaml")).collect();
+    files.sort();
+    let (mut changed, mut removed, mut added) = (0, 0, 0);
+    for (i, file) in files.iter().enumerate() {
+        if i % 50 == 0 {
+            let text = std::fs::read_to_string(file).unwrap();
+            if text.contains("port: 8080") {
+                std::fs::write(file, text.replace("port: 8080", "port: 8081")).unwrap();
+                changed += 1;
+            }
+        } else if i % 200 == 1 {
+            std::fs::remove_file(file).unwrap();
+            removed += 1;
+        } else if i % 200 == 3 {
+            let text = std::fs::read_to_string(file).unwrap();
+            if !text.contains("name: allow-") {
+                continue;
+            }
+            let stale = text.replace("name: allow-", "name: stale-allow-");
+            std::fs::write(file.with_file_name(format!("stale-{i}.yaml")), stale).unwrap();
+            added += 1;
+        }
+    }
+    (changed, removed, added)
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l["VmHWM:".len()..].trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn main() {
+    let intent = big_intent(CONNECTIONS);
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let dir = tmp.path().join("policies");
+
+    let start = Instant::now();
+    let policies = netpol_intent::generate(&intent).expect("the intent is valid");
+    let generated = start.elapsed();
+    let start = Instant::now();
+    let written = netpol_intent::outdir::write(&dir, "big", &policies).expect("generate -o");
+    println!(
+        "generate: {} policies in {generated:.2?}; writing the directory: {:.2?} ({written})",
+        policies.len(),
+        start.elapsed()
+    );
+    let (changed, removed, added) = drift(&dir);
+    println!("drift: {changed} files changed, {removed} removed, {added} stale added");
+
+    println!("peak RSS of the setup: {}", peak_rss());
+    // Resets VmHWM (Linux 4.0 and later), so that the figure below is the diff's own.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    drop(policies);
+
+    let mut times: Vec<Duration> = Vec::new();
+    let mut sizes = (0, 0);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let sources = netpol_intent::current::collect(&dir, &mut std::io::empty()).expect("readable");
+        let report = netpol_intent::diff(&intent, &sources, "default").expect("a report");
+        let text = netpol_intent::report::text(&report, false);
+        let json = netpol_intent::report::json(&report);
+        times.push(start.elapsed());
+        sizes = (text.len(), json.len());
+        assert_eq!(report.added.len(), removed);
+        assert_eq!(report.removed.len(), added);
+        assert_eq!(report.changed.len(), changed);
+    }
+    times.sort();
+    println!(
+        "diff (read {} files + compare + text and json): median {:.0?}, min {:.0?}, max {:.0?} over {RUNS} runs",
+        walk(&dir).len(),
+        times[RUNS / 2],
+        times[0],
+        times[RUNS - 1]
+    );
+    println!("report sizes: text {} bytes, json {} bytes", sizes.0, sizes.1);
+    println!("peak RSS of the diff runs (VmHWM): {}", peak_rss());
+}

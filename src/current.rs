@@ -1,0 +1,345 @@
+//! The NetworkPolicies a repository holds now: read from a file, a directory tree or standard
+//! input ([`collect`], the I/O) and picked out of the YAML documents ([`parse`], pure).
+//!
+//! Only `networking.k8s.io/v1` `NetworkPolicy` objects count, also inside a `List`; every other
+//! kind (a `Kustomization`, a Calico `NetworkPolicy`, a Deployment) is ignored. A file that
+//! cannot be read, is not YAML, or holds a NetworkPolicy that Kubernetes would refuse is a
+//! [`Problem`]: an error, because `kubectl apply`, Argo CD and Flux would fail on it too.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+
+use crate::yaml::{self, Node, NodeKind};
+
+/// The text of one file (or of standard input), with the name to show for it.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// Where a NetworkPolicy was found: the file and the line its document starts on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One NetworkPolicy of the current set; its namespace is always set.
+#[derive(Clone, Debug)]
+pub struct CurrentPolicy {
+    pub policy: NetworkPolicy,
+    pub location: Location,
+}
+
+impl CurrentPolicy {
+    pub fn namespace(&self) -> &str {
+        self.policy.metadata.namespace.as_deref().unwrap_or_default()
+    }
+
+    pub fn name(&self) -> &str {
+        self.policy.metadata.name.as_deref().unwrap_or_default()
+    }
+}
+
+/// What went wrong with the current policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProblemCode {
+    /// A path that cannot be read, or a file that is not UTF-8.
+    Unreadable,
+    /// A file that is not YAML.
+    YamlSyntax,
+    /// A NetworkPolicy that Kubernetes would refuse: a wrong type, an unknown field, no name.
+    InvalidPolicy,
+    /// Two NetworkPolicies with the same namespace and name.
+    DuplicatePolicy,
+}
+
+impl ProblemCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::Unreadable => "unreadable",
+            ProblemCode::YamlSyntax => "yaml-syntax",
+            ProblemCode::InvalidPolicy => "invalid-policy",
+            ProblemCode::DuplicatePolicy => "duplicate-policy",
+        }
+    }
+}
+
+/// One problem, at a file, line and column (0 when not known).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub code: ProblemCode,
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// Renders problems like the intent's diagnostics:
+/// `error[yaml-syntax]: repo/a.yaml:3:7: message`.
+pub fn render_problems(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| match p.line {
+            0 => format!("error[{}]: {}: {}\n", p.code.as_str(), p.file, p.message),
+            line => format!("error[{}]: {}:{line}:{}: {}\n", p.code.as_str(), p.file, p.col, p.message),
+        })
+        .collect()
+}
+
+/// The sources at `path`: the file itself, standard input for `-`, or every `.yaml`, `.yml`
+/// and `.json` file under a directory, recursively, in path order. Hidden files and
+/// directories (a name starting with `.`) are skipped, and symbolic links to directories are
+/// not followed.
+pub fn collect(path: &Path, stdin: &mut dyn Read) -> Result<Vec<Source>, Vec<Problem>> {
+    let unreadable = |file: &str, e: &dyn fmt::Display| Problem {
+        code: ProblemCode::Unreadable,
+        file: file.to_string(),
+        line: 0,
+        col: 0,
+        message: format!("cannot read: {e}"),
+    };
+    if path == Path::new("-") {
+        let mut text = String::new();
+        return match stdin.read_to_string(&mut text) {
+            Ok(_) => Ok(vec![Source { name: "<stdin>".to_string(), text }]),
+            Err(e) => Err(vec![unreadable("<stdin>", &e)]),
+        };
+    }
+    let meta = std::fs::metadata(path).map_err(|e| vec![unreadable(&path.display().to_string(), &e)])?;
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if meta.is_dir() {
+        walk(path, &mut files, &mut problems);
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    let mut sources = Vec::with_capacity(files.len());
+    for file in files {
+        let name = file.display().to_string();
+        match std::fs::read(&file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => sources.push(Source { name, text }),
+                Err(_) => problems.push(unreadable(&name, &"not UTF-8 text")),
+            },
+            Err(e) => problems.push(unreadable(&name, &e)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(problems)
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>, problems: &mut Vec<Problem>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(Problem {
+                code: ProblemCode::Unreadable,
+                file: dir.display().to_string(),
+                line: 0,
+                col: 0,
+                message: format!("cannot read: {e}"),
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            walk(&path, files, problems);
+        } else if [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext)) {
+            // A symbolic link to a file is read; one to a directory fails to read as a file.
+            if kind.is_file() || path.is_file() {
+                files.push(path);
+            }
+        }
+    }
+}
+
+/// The NetworkPolicies in `sources`, in the order found. A policy with no namespace is in
+/// `default_namespace`, as with `kubectl apply -f` and no `-n`. Errors: every problem of every
+/// source, in order.
+pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentPolicy>, Vec<Problem>> {
+    let mut policies = Vec::new();
+    let mut problems = Vec::new();
+    for source in sources {
+        let docs = match yaml::parse(&source.text, &yaml::Limits::default()) {
+            Ok(docs) => docs,
+            Err(e) => {
+                problems.push(Problem {
+                    code: ProblemCode::YamlSyntax,
+                    file: source.name.clone(),
+                    line: e.pos.line,
+                    col: e.pos.col,
+                    message: e.message,
+                });
+                continue;
+            }
+        };
+        for doc in &docs {
+            for node in objects(doc) {
+                match policy(node, default_namespace) {
+                    Ok(Some(policy)) => {
+                        let location = Location { file: source.name.clone(), line: node.span.start.line };
+                        policies.push(CurrentPolicy { policy, location });
+                    }
+                    Ok(None) => {}
+                    Err((span, message)) => problems.push(Problem {
+                        code: ProblemCode::InvalidPolicy,
+                        file: source.name.clone(),
+                        line: span.start.line,
+                        col: span.start.col,
+                        message,
+                    }),
+                }
+            }
+        }
+    }
+    // The same object twice: kustomize and kubectl refuse that too.
+    let mut seen: BTreeMap<(&str, &str), &Location> = BTreeMap::new();
+    for p in &policies {
+        if let Some(first) = seen.insert((p.namespace(), p.name()), &p.location) {
+            problems.push(Problem {
+                code: ProblemCode::DuplicatePolicy,
+                file: p.location.file.clone(),
+                line: p.location.line,
+                col: 1,
+                message: format!("NetworkPolicy `{}/{}` is also defined at {first}", p.namespace(), p.name()),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(policies)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The objects of a document: the document itself, or the items of a `List`.
+fn objects(doc: &Node) -> Vec<&Node> {
+    let is_list = doc.get("kind").and_then(Node::as_str).is_some_and(|k| k.ends_with("List"));
+    match doc.get("items").and_then(Node::as_seq) {
+        Some(items) if is_list => items.iter().collect(),
+        _ => vec![doc],
+    }
+}
+
+/// The NetworkPolicy in `node`, `None` when it is some other kind of object.
+fn policy(node: &Node, default_namespace: &str) -> Result<Option<NetworkPolicy>, (yaml::Span, String)> {
+    let field = |key: &str| node.get(key).and_then(Node::as_str);
+    if field("apiVersion") != Some("networking.k8s.io/v1") || field("kind") != Some("NetworkPolicy") {
+        return Ok(None);
+    }
+    let json = yaml::to_json(node).map_err(|e| (yaml::Span { start: e.pos, end: e.pos }, e.message))?;
+    let mut policy: NetworkPolicy = serde_json::from_value(json.clone())
+        .map_err(|e| (node.span, format!("not a valid NetworkPolicy: {e}")))?;
+    let label = policy.metadata.name.as_deref().unwrap_or_default();
+    if label.is_empty() {
+        return Err((node.span, "NetworkPolicy has no `metadata.name`".to_string()));
+    }
+    // Kubernetes refuses unknown fields (kubectl validates strictly); k8s-openapi skips them,
+    // so find what it dropped.
+    let back = serde_json::to_value(&policy).expect("a NetworkPolicy serializes to JSON");
+    if let Some((span, path)) = unknown_field(node, &back, String::new()) {
+        return Err((span, format!("NetworkPolicy `{label}`: unknown field `{path}`")));
+    }
+    if policy.metadata.namespace.as_deref().unwrap_or_default().is_empty() {
+        policy.metadata.namespace = Some(default_namespace.to_string());
+    }
+    Ok(Some(policy))
+}
+
+/// The first key of `node` (not null) that `known` lacks, with its span and dotted path.
+fn unknown_field(node: &Node, known: &serde_json::Value, path: String) -> Option<(yaml::Span, String)> {
+    match (&node.kind, known) {
+        (NodeKind::Map(entries), serde_json::Value::Object(map)) => entries.iter().find_map(|(k, v)| {
+            let key = k.as_str()?;
+            let path = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+            match map.get(key) {
+                Some(known) => unknown_field(v, known, path),
+                None if v.is_null() => None,
+                None => Some((k.span, path)),
+            }
+        }),
+        (NodeKind::Seq(items), serde_json::Value::Array(known)) => items
+            .iter()
+            .zip(known)
+            .enumerate()
+            .find_map(|(i, (item, known))| unknown_field(item, known, format!("{path}[{i}]"))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Vec<Source> {
+        vec![Source { name: "a.yaml".to_string(), text: text.to_string() }]
+    }
+
+    const POLICY: &str = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n";
+
+    #[test]
+    fn picks_network_policies_and_ignores_other_kinds() {
+        let text = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\n---\n{POLICY}---\n\
+             apiVersion: crd.projectcalico.org/v1\nkind: NetworkPolicy\nmetadata: {{name: x}}\n"
+        );
+        let found = parse(&source(&text), "dflt").unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].namespace(), found[0].name()), ("dflt", "p"));
+        assert_eq!(found[0].location.to_string(), "a.yaml:5");
+    }
+
+    #[test]
+    fn reads_the_items_of_a_list() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.k8s.io/v1\n  \
+                    kind: NetworkPolicy\n  metadata: {name: a, namespace: n}\n";
+        let found = parse(&source(text), "default").unwrap();
+        assert_eq!((found[0].namespace(), found[0].name(), found[0].location.line), ("n", "a", 4));
+    }
+
+    #[test]
+    fn reports_syntax_errors_unknown_fields_and_duplicates_with_lines() {
+        let err = parse(&source("a: [\n"), "d").unwrap_err();
+        assert_eq!((err[0].code, err[0].line), (ProblemCode::YamlSyntax, 2));
+
+        let text = format!("{POLICY}spec:\n  podSelectr: {{}}\n");
+        let err = parse(&source(&text), "d").unwrap_err();
+        assert_eq!(err[0].code, ProblemCode::InvalidPolicy);
+        assert_eq!((err[0].line, err[0].col), (6, 3));
+        assert!(err[0].message.contains("unknown field `spec.podSelectr`"), "{}", err[0].message);
+
+        let err = parse(&source(&format!("{POLICY}---\n{POLICY}")), "d").unwrap_err();
+        assert_eq!(
+            render_problems(&err),
+            "error[duplicate-policy]: a.yaml:6:1: NetworkPolicy `d/p` is also defined at a.yaml:1\n"
+        );
+
+        let text = format!("{POLICY}spec:\n  podSelector: []\n");
+        let err = parse(&source(&text), "d").unwrap_err();
+        assert!(err[0].message.starts_with("not a valid NetworkPolicy"), "{}", err[0].message);
+    }
+}

@@ -1,0 +1,628 @@
+//! The diff: what an intent generates against the NetworkPolicies a repository holds now.
+//! Pure: policies in, a [`Report`] out; reading the repository is [`crate::current`]'s job and
+//! printing the report [`crate::report`]'s.
+//!
+//! Policies are matched by namespace and name and compared after [`normalize`], so that only a
+//! change of meaning (or of the labels and annotations a user wrote) counts. Besides the
+//! changes, the report names the policies in managed namespaces that this intent does not
+//! manage (never proposed for removal; flagged when they widen access), and the changes that
+//! would leave pods non-isolated ([`Danger`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use k8s_openapi::api::networking::v1::{
+    IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+
+use crate::current::{CurrentPolicy, Location};
+use crate::expand::{INTENT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
+use crate::intent::PolicyType;
+
+/// What the intent is, as far as the diff needs it.
+#[derive(Clone, Debug)]
+pub struct Scope<'a> {
+    /// `metadata.name`: a current policy is this intent's when it carries the managed-by label
+    /// and this name in the intent annotation.
+    pub name: &'a str,
+    /// The managed namespaces.
+    pub managed: &'a BTreeSet<String>,
+    /// The directions the intent isolates.
+    pub isolation: &'a [PolicyType],
+}
+
+/// A policy by namespace and name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PolicyRef {
+    pub namespace: String,
+    pub name: String,
+}
+
+/// A policy whose current content differs from what the intent generates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub policy: PolicyRef,
+    pub location: Location,
+    /// A unified diff of the normalised YAML, current (`-`) to generated (`+`).
+    pub diff: String,
+}
+
+/// A current policy this intent manages and no longer generates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    pub policy: PolicyRef,
+    pub location: Location,
+}
+
+/// A policy in a managed namespace that this intent does not manage. The intent isolates
+/// every pod there, so any allowance such a policy adds for an isolated direction widens the
+/// access the intent grants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unmanaged {
+    pub policy: PolicyRef,
+    pub location: Location,
+    /// The isolated directions it adds allowances for; empty when it widens nothing.
+    pub widens: Vec<PolicyType>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DangerKind {
+    /// No policy would isolate every pod of a namespace in a direction any more.
+    NamespaceIsolationLost,
+    /// The pods a current policy selects would be selected by no remaining policy.
+    PodIsolationLost,
+}
+
+impl DangerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DangerKind::NamespaceIsolationLost => "namespace-isolation-lost",
+            DangerKind::PodIsolationLost => "pod-isolation-lost",
+        }
+    }
+}
+
+/// A change that would leave pods non-isolated: they would accept (or open) every connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Danger {
+    pub kind: DangerKind,
+    /// The current policy that isolated those pods and is removed or changed.
+    pub policy: PolicyRef,
+    pub direction: PolicyType,
+    pub message: String,
+}
+
+/// Everything the diff found, each list sorted by namespace, then name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub intent: String,
+    pub added: Vec<PolicyRef>,
+    pub changed: Vec<Change>,
+    pub removed: Vec<Removal>,
+    pub unchanged: usize,
+    pub unmanaged: Vec<Unmanaged>,
+    pub dangers: Vec<Danger>,
+}
+
+impl Report {
+    /// True when applying the generated policies would change the current set.
+    pub fn has_differences(&self) -> bool {
+        !(self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty())
+    }
+
+    /// How many unmanaged policies widen access.
+    pub fn widening(&self) -> usize {
+        self.unmanaged.iter().filter(|u| !u.widens.is_empty()).count()
+    }
+}
+
+/// Compares the `generated` policies of the intent `scope` with the `current` ones. Both are
+/// taken by value: they are normalised in place, which halves the memory a large diff needs.
+pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPolicy>) -> Report {
+    let key = |p: &NetworkPolicy| {
+        (p.metadata.namespace.clone().unwrap_or_default(), p.metadata.name.clone().unwrap_or_default())
+    };
+    let wanted: BTreeMap<(String, String), NetworkPolicy> =
+        generated.into_iter().map(|p| (key(&p), normalize(p))).collect();
+    let now: BTreeMap<(String, String), (NetworkPolicy, Location)> =
+        current.into_iter().map(|c| (key(&c.policy), (normalize(c.policy), c.location))).collect();
+
+    let mut report = Report { intent: scope.name.to_string(), ..Report::default() };
+    for ((namespace, name), policy) in &wanted {
+        let policy_ref = PolicyRef { namespace: namespace.clone(), name: name.clone() };
+        match now.get(&(namespace.clone(), name.clone())) {
+            None => report.added.push(policy_ref),
+            Some((old, found)) => {
+                let (old_text, new_text) = (to_text(old), to_text(policy));
+                if old_text == new_text {
+                    report.unchanged += 1;
+                } else {
+                    let diff = similar::TextDiff::from_lines(&old_text, &new_text)
+                        .unified_diff()
+                        .header("current", "generated")
+                        .to_string();
+                    report.changed.push(Change { policy: policy_ref, location: found.clone(), diff });
+                }
+            }
+        }
+    }
+    for ((namespace, name), (policy, found)) in &now {
+        if wanted.contains_key(&(namespace.clone(), name.clone())) {
+            continue;
+        }
+        let policy_ref = PolicyRef { namespace: namespace.clone(), name: name.clone() };
+        if is_managed_by(policy, scope.name) {
+            report.removed.push(Removal { policy: policy_ref, location: found.clone() });
+        } else if scope.managed.contains(namespace) {
+            let widens = scope.isolation.iter().copied().filter(|&d| allows(policy, d)).collect();
+            report.unmanaged.push(Unmanaged { policy: policy_ref, location: found.clone(), widens });
+        }
+    }
+
+    // The set after applying: the generated policies, and every current one that the intent
+    // neither replaces nor removes.
+    let removed: HashSet<(&str, &str)> =
+        report.removed.iter().map(|r| (r.policy.namespace.as_str(), r.policy.name.as_str())).collect();
+    let before: Vec<(&str, &NetworkPolicy)> = now.iter().map(|((_, n), (p, _))| (n.as_str(), p)).collect();
+    let after: Vec<(&str, &NetworkPolicy)> = wanted
+        .iter()
+        .map(|((_, n), p)| (n.as_str(), p))
+        .chain(now.iter().filter_map(|((ns, n), (p, _))| {
+            let kept = !wanted.contains_key(&(ns.clone(), n.clone())) && !removed.contains(&(ns, n));
+            kept.then_some((n.as_str(), p))
+        }))
+        .collect();
+    let changed: HashSet<(&str, &str)> =
+        report.changed.iter().map(|c| (c.policy.namespace.as_str(), c.policy.name.as_str())).collect();
+    report.dangers = dangers(&before, &after, &|ns, name| {
+        if changed.contains(&(ns, name)) {
+            "changed"
+        } else {
+            "removed"
+        }
+    });
+    report
+}
+
+/// True when `policy` carries this intent's label and annotation.
+pub fn is_managed_by(policy: &NetworkPolicy, intent: &str) -> bool {
+    let labels = policy.metadata.labels.as_ref();
+    let annotations = policy.metadata.annotations.as_ref();
+    labels.and_then(|l| l.get(MANAGED_BY_LABEL)).map(String::as_str) == Some(MANAGED_BY_VALUE)
+        && annotations.and_then(|a| a.get(INTENT_ANNOTATION)).map(String::as_str) == Some(intent)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Isolation
+// ---------------------------------------------------------------------------------------------
+
+/// A pod selector as a set of requirements, `matchLabels` entries as `key In [value]`: a
+/// selector with a subset of another's requirements selects at least the other's pods.
+type Requirements = BTreeSet<(String, String, Vec<String>)>;
+
+fn requirements(selector: Option<&meta::LabelSelector>) -> Requirements {
+    let mut reqs = Requirements::new();
+    let Some(s) = selector else { return reqs };
+    for (k, v) in s.match_labels.iter().flatten() {
+        reqs.insert((k.clone(), "In".to_string(), vec![v.clone()]));
+    }
+    for e in s.match_expressions.iter().flatten() {
+        let mut values = e.values.clone().unwrap_or_default();
+        values.sort();
+        values.dedup();
+        reqs.insert((e.key.clone(), e.operator.clone(), values));
+    }
+    reqs
+}
+
+fn describe(reqs: &Requirements) -> String {
+    let parts: Vec<String> = reqs
+        .iter()
+        .map(|(k, op, values)| match (op.as_str(), values.as_slice()) {
+            ("In", [v]) => format!("{k}={v}"),
+            ("Exists", _) => k.clone(),
+            ("DoesNotExist", _) => format!("!{k}"),
+            (op, values) => format!("{k} {op} ({})", values.join(",")),
+        })
+        .collect();
+    parts.join(",")
+}
+
+/// The directions a normalised policy isolates its pods in.
+fn directions(policy: &NetworkPolicy) -> Vec<PolicyType> {
+    let types = policy.spec.as_ref().and_then(|s| s.policy_types.as_ref());
+    [PolicyType::Ingress, PolicyType::Egress]
+        .into_iter()
+        .filter(|d| types.is_some_and(|t| t.iter().any(|t| t == d.as_str())))
+        .collect()
+}
+
+/// True when a normalised policy isolates in `direction` and has rules for it: it allows
+/// something there.
+fn allows(policy: &NetworkPolicy, direction: PolicyType) -> bool {
+    let Some(spec) = &policy.spec else { return false };
+    let has_rules = match direction {
+        PolicyType::Ingress => spec.ingress.as_ref().is_some_and(|r| !r.is_empty()),
+        PolicyType::Egress => spec.egress.as_ref().is_some_and(|r| !r.is_empty()),
+    };
+    has_rules && directions(policy).contains(&direction)
+}
+
+/// Policies by namespace and direction: the name and pod selector of each that isolates.
+type Group<'a> = BTreeMap<(String, PolicyType), Vec<(&'a str, Requirements)>>;
+
+fn group<'a>(set: &[(&'a str, &NetworkPolicy)]) -> Group<'a> {
+    let mut out: Group = BTreeMap::new();
+    for (name, p) in set {
+        let ns = p.metadata.namespace.clone().unwrap_or_default();
+        let reqs = requirements(p.spec.as_ref().and_then(|s| s.pod_selector.as_ref()));
+        for d in directions(p) {
+            out.entry((ns.clone(), d)).or_default().push((*name, reqs.clone()));
+        }
+    }
+    out
+}
+
+/// The dangers of going from the `before` set to the `after` set (each: namespace in the
+/// policy, name, normalised policy). `action` says what happens to a current policy.
+///
+/// Per namespace and direction: if some current policy selects every pod (`podSelector: {}`)
+/// and no remaining one does, the namespace loses isolation. Otherwise each current policy's
+/// pods must stay selected by some remaining policy whose selector has a subset of its
+/// requirements (the same selector, a looser one, or the empty one). Unions of several
+/// selectors are not considered, so a set of policies that together cover the pods may still
+/// be flagged; a loss is never missed.
+fn dangers(
+    before: &[(&str, &NetworkPolicy)],
+    after: &[(&str, &NetworkPolicy)],
+    action: &dyn Fn(&str, &str) -> &'static str,
+) -> Vec<Danger> {
+    let before_policies: HashMap<(&str, &str), &NetworkPolicy> = before
+        .iter()
+        .map(|(name, p)| ((p.metadata.namespace.as_deref().unwrap_or_default(), *name), *p))
+        .collect();
+    let (before, after) = (group(before), group(after));
+    let mut out = Vec::new();
+    for ((ns, direction), isolating) in &before {
+        let remaining: &[(&str, Requirements)] = after.get(&(ns.clone(), *direction)).map_or(&[], |v| v);
+        let exact: HashSet<&Requirements> = remaining.iter().map(|(_, r)| r).collect();
+        let (verb, access) = match direction {
+            PolicyType::Ingress => ("accept", "connections from anywhere"),
+            PolicyType::Egress => ("open", "connections to anywhere"),
+        };
+        let d = direction.as_str();
+        // Name the policy that only isolates (a `default-deny-all`) before one that also allows.
+        let baseline = isolating.iter().filter(|(_, r)| r.is_empty()).min_by_key(|(name, _)| {
+            let p = before_policies[&(ns.as_str(), *name)];
+            (allows(p, *direction), *name)
+        });
+        if let Some((name, _)) = baseline {
+            if !exact.contains(&Requirements::new()) {
+                out.push(Danger {
+                    kind: DangerKind::NamespaceIsolationLost,
+                    policy: PolicyRef { namespace: ns.clone(), name: name.to_string() },
+                    direction: *direction,
+                    message: format!(
+                        "namespace `{ns}` loses {d} isolation: `{name}` is {}, and no remaining policy \
+                         selects every pod; pods no other policy selects will {verb} {access}",
+                        action(ns, name)
+                    ),
+                });
+            }
+            continue;
+        }
+        for (name, reqs) in isolating {
+            let covered = exact.contains(reqs)
+                || remaining.iter().any(|(_, r)| r.is_subset(reqs) && r.len() < reqs.len());
+            if !covered {
+                out.push(Danger {
+                    kind: DangerKind::PodIsolationLost,
+                    policy: PolicyRef { namespace: ns.clone(), name: name.to_string() },
+                    direction: *direction,
+                    message: format!(
+                        "pods `{}` in `{ns}` lose {d} isolation: `{name}` is {}, and no remaining policy \
+                         selects them; they will {verb} {access}",
+                        describe(reqs),
+                        action(ns, name)
+                    ),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.policy, a.direction).cmp(&(&b.policy, b.direction)));
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalisation
+// ---------------------------------------------------------------------------------------------
+
+/// Annotation and label prefixes that tools add on their way to the cluster; they say nothing
+/// about the policy.
+const TOOL_KEYS: &[&str] = &[
+    "config.kubernetes.io/",
+    "internal.config.kubernetes.io/",
+    "config.k8s.io/id",
+    "kustomize.config.k8s.io/",
+    "kubectl.kubernetes.io/last-applied-configuration",
+    "kustomize.toolkit.fluxcd.io/",
+    "argocd.argoproj.io/",
+];
+
+fn is_tool_key(key: &str) -> bool {
+    TOOL_KEYS.iter().any(|p| key.starts_with(p))
+}
+
+/// A policy as Kubernetes would store it, with what does not change its meaning taken out:
+/// metadata is reduced to name, namespace, labels and annotations (less [`TOOL_KEYS`]);
+/// `policyTypes` is defaulted as the API server does (Ingress, plus Egress when there are
+/// egress rules) and put in the order Ingress, Egress; a port's protocol defaults to TCP; empty
+/// lists and maps that mean the same as absent ones (`ingress: []`, `from: []`, `ports: []`,
+/// `except: []`, `matchLabels: {}`, selector `values: []`) are dropped. A selector that is
+/// present but empty (`podSelector: {}`) stays: it differs from an absent one in a peer.
+pub fn normalize(policy: NetworkPolicy) -> NetworkPolicy {
+    let m = &policy.metadata;
+    let keep = |map: &Option<BTreeMap<String, String>>| {
+        let map: BTreeMap<String, String> = map
+            .iter()
+            .flatten()
+            .filter(|(k, _)| !is_tool_key(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        (!map.is_empty()).then_some(map)
+    };
+    let metadata = meta::ObjectMeta {
+        name: m.name.clone(),
+        namespace: m.namespace.clone(),
+        labels: keep(&m.labels),
+        annotations: keep(&m.annotations),
+        ..Default::default()
+    };
+    let spec = policy.spec.unwrap_or_default();
+    let ingress: Vec<_> = spec.ingress.unwrap_or_default();
+    let egress: Vec<_> = spec.egress.unwrap_or_default();
+    let declared = spec.policy_types.unwrap_or_default();
+    let types: Vec<String> = if declared.is_empty() {
+        let mut t = vec!["Ingress".to_string()];
+        if !egress.is_empty() {
+            t.push("Egress".to_string());
+        }
+        t
+    } else {
+        let mut known: Vec<String> = ["Ingress", "Egress"]
+            .into_iter()
+            .filter(|k| declared.iter().any(|d| d == k))
+            .map(str::to_string)
+            .collect();
+        // A value Kubernetes would refuse is kept, so that it shows in the diff.
+        known.extend(declared.iter().filter(|d| !matches!(d.as_str(), "Ingress" | "Egress")).cloned());
+        known
+    };
+    let peers = |peers: Option<Vec<NetworkPolicyPeer>>| {
+        peers.filter(|p| !p.is_empty()).map(|p| p.into_iter().map(peer).collect())
+    };
+    let spec = NetworkPolicySpec {
+        pod_selector: Some(selector(spec.pod_selector.unwrap_or_default())),
+        policy_types: Some(types),
+        ingress: (!ingress.is_empty()).then(|| {
+            ingress
+                .into_iter()
+                .map(|mut r| {
+                    r.from = peers(r.from);
+                    r.ports = ports(r.ports);
+                    r
+                })
+                .collect()
+        }),
+        egress: (!egress.is_empty()).then(|| {
+            egress
+                .into_iter()
+                .map(|mut r| {
+                    r.to = peers(r.to);
+                    r.ports = ports(r.ports);
+                    r
+                })
+                .collect()
+        }),
+    };
+    NetworkPolicy { metadata, spec: Some(spec) }
+}
+
+fn selector(s: meta::LabelSelector) -> meta::LabelSelector {
+    meta::LabelSelector {
+        match_labels: s.match_labels.filter(|m| !m.is_empty()),
+        match_expressions: s.match_expressions.filter(|e| !e.is_empty()).map(|e| {
+            e.into_iter()
+                .map(|mut r| {
+                    r.values = r.values.filter(|v| !v.is_empty());
+                    r
+                })
+                .collect()
+        }),
+    }
+}
+
+fn peer(p: NetworkPolicyPeer) -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        namespace_selector: p.namespace_selector.map(selector),
+        pod_selector: p.pod_selector.map(selector),
+        ip_block: p.ip_block.map(|b| IPBlock { cidr: b.cidr, except: b.except.filter(|e| !e.is_empty()) }),
+    }
+}
+
+fn ports(ports: Option<Vec<NetworkPolicyPort>>) -> Option<Vec<NetworkPolicyPort>> {
+    ports.filter(|p| !p.is_empty()).map(|p| {
+        p.into_iter()
+            .map(|mut port| {
+                port.protocol.get_or_insert_with(|| "TCP".to_string());
+                port
+            })
+            .collect()
+    })
+}
+
+/// The normalised policy as YAML, keys in reading order.
+pub fn to_text(policy: &NetworkPolicy) -> String {
+    crate::yaml::emit_one(&crate::render::policy_node(policy))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::current::Source;
+
+    fn policies(text: &str) -> Vec<CurrentPolicy> {
+        crate::current::parse(&[Source { name: "c.yaml".into(), text: text.into() }], "default").unwrap()
+    }
+
+    fn normal(text: &str) -> String {
+        to_text(&normalize(policies(text).remove(0).policy))
+    }
+
+    const HEAD: &str =
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: n}\n";
+
+    #[test]
+    fn normalisation_applies_kubernetes_defaults() {
+        // No policyTypes: Ingress, plus Egress when there are egress rules.
+        let ingress_only = normal(&format!("{HEAD}spec: {{podSelector: {{}}, egress: []}}\n"));
+        assert!(
+            ingress_only.contains("policyTypes:\n  - Ingress\nmetadata")
+                || ingress_only.contains("  - Ingress\n")
+        );
+        assert!(!ingress_only.contains("Egress"), "{ingress_only}");
+        let both = normal(&format!("{HEAD}spec: {{podSelector: {{}}, egress: [{{}}]}}\n"));
+        assert!(both.contains("  - Ingress\n  - Egress\n"), "{both}");
+        // Order of policyTypes, absent protocol, empty lists and maps.
+        let a = normal(&format!(
+            "{HEAD}spec:\n  podSelector: {{matchLabels: {{}}}}\n  policyTypes: [Egress, Ingress]\n  \
+             ingress: [{{from: [], ports: [{{port: 80}}]}}]\n"
+        ));
+        let b = normal(&format!(
+            "{HEAD}spec:\n  podSelector: {{}}\n  policyTypes: [Ingress, Egress]\n  \
+             ingress: [{{ports: [{{protocol: TCP, port: 80}}]}}]\n  egress: []\n"
+        ));
+        assert_eq!(a, b);
+        // Missing podSelector is the empty one.
+        assert_eq!(
+            normal(&format!("{HEAD}spec: {{}}\n")),
+            normal(&format!("{HEAD}spec: {{podSelector: {{}}}}\n"))
+        );
+    }
+
+    #[test]
+    fn normalisation_keeps_what_changes_meaning() {
+        let all = normal(&format!("{HEAD}spec: {{podSelector: {{}}, ingress: [{{}}]}}\n"));
+        let none = normal(&format!("{HEAD}spec: {{podSelector: {{}}, ingress: []}}\n"));
+        assert_ne!(all, none);
+        let own_ns = normal(&format!("{HEAD}spec: {{ingress: [{{from: [{{podSelector: {{}}}}]}}]}}\n"));
+        let any_ns = normal(&format!("{HEAD}spec: {{ingress: [{{from: [{{namespaceSelector: {{}}}}]}}]}}\n"));
+        assert_ne!(own_ns, any_ns);
+        let udp = normal(&format!("{HEAD}spec: {{ingress: [{{ports: [{{protocol: UDP, port: 53}}]}}]}}\n"));
+        let tcp = normal(&format!("{HEAD}spec: {{ingress: [{{ports: [{{port: 53}}]}}]}}\n"));
+        assert_ne!(udp, tcp);
+    }
+
+    #[test]
+    fn tool_annotations_and_server_fields_are_ignored() {
+        let plain = normal(&format!("{HEAD}spec: {{}}\n"));
+        let noisy = normal(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n  namespace: n\n  \
+             uid: abc-123\n  resourceVersion: \"5\"\n  generation: 2\n  annotations:\n    \
+             config.kubernetes.io/index: \"0\"\n    kubectl.kubernetes.io/last-applied-configuration: x\n  \
+             labels:\n    kustomize.toolkit.fluxcd.io/name: flux\nspec: {}\n",
+        );
+        assert_eq!(plain, noisy);
+    }
+
+    fn scope_diff(intent_ns: &[&str], isolation: &[PolicyType], generated: &str, current: &str) -> Report {
+        let managed: BTreeSet<String> = intent_ns.iter().map(|s| s.to_string()).collect();
+        let scope = Scope { name: "i", managed: &managed, isolation };
+        let generated: Vec<NetworkPolicy> = policies(generated).into_iter().map(|c| c.policy).collect();
+        diff(&scope, generated, policies(current))
+    }
+
+    fn policy(name: &str, ns: &str, ours: bool, spec: &str) -> String {
+        let meta = if ours {
+            "\n  labels: {app.kubernetes.io/managed-by: netpol-intent}\n  annotations: {netpol-intent.dev/intent: i}"
+        } else {
+            ""
+        };
+        format!(
+            "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}\n  namespace: {ns}{meta}\nspec: {spec}\n"
+        )
+    }
+
+    #[test]
+    fn removing_the_namespace_baseline_is_dangerous() {
+        let deny = policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress, Egress]}");
+        let allow = policy("allow-x", "a", true, "{podSelector: {matchLabels: {app: x}}, ingress: [{}]}");
+        let r = scope_diff(&["b"], &[PolicyType::Ingress], "", &format!("{deny}{allow}"));
+        assert_eq!(r.removed.len(), 2);
+        let kinds: Vec<_> = r.dangers.iter().map(|d| (d.kind, d.policy.name.as_str(), d.direction)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (DangerKind::NamespaceIsolationLost, "default-deny-all", PolicyType::Ingress),
+                (DangerKind::NamespaceIsolationLost, "default-deny-all", PolicyType::Egress),
+            ]
+        );
+        // Dropping Egress from the baseline loses Egress only.
+        let ingress_deny = policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress]}");
+        let r = scope_diff(&["a"], &[PolicyType::Ingress], &ingress_deny, &deny);
+        assert_eq!(r.dangers.len(), 1);
+        assert_eq!(r.dangers[0].direction, PolicyType::Egress);
+        assert!(r.dangers[0].message.contains("`default-deny-all` is changed"), "{}", r.dangers[0].message);
+        // An unmanaged baseline that stays keeps the namespace isolated.
+        let theirs = policy("deny", "a", false, "{podSelector: {}, policyTypes: [Ingress, Egress]}");
+        let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &format!("{deny}{theirs}"));
+        assert!(r.dangers.is_empty(), "{:?}", r.dangers);
+    }
+
+    #[test]
+    fn removing_the_only_policy_of_some_pods_is_dangerous_unless_a_looser_one_stays() {
+        let db =
+            policy("allow-db", "a", true, "{podSelector: {matchLabels: {app: db, tier: x}}, ingress: [{}]}");
+        let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &db);
+        assert_eq!(r.dangers.len(), 1);
+        assert_eq!(r.dangers[0].kind, DangerKind::PodIsolationLost);
+        assert!(
+            r.dangers[0].message.contains("pods `app=db,tier=x` in `a` lose Ingress"),
+            "{}",
+            r.dangers[0].message
+        );
+        let looser = policy("other", "a", false, "{podSelector: {matchLabels: {app: db}}}");
+        let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &format!("{db}{looser}"));
+        assert!(r.dangers.is_empty(), "{:?}", r.dangers);
+        let narrower = policy("other", "a", false, "{podSelector: {matchLabels: {app: db, tier: x, z: y}}}");
+        let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &format!("{db}{narrower}"));
+        assert_eq!(r.dangers.len(), 1);
+    }
+
+    #[test]
+    fn unmanaged_policies_widen_only_in_isolated_directions_with_rules() {
+        let rules = policy("open", "a", false, "{podSelector: {}, ingress: [{}]}");
+        let deny = policy("deny", "a", false, "{podSelector: {}, policyTypes: [Ingress]}");
+        let egress = policy("eg", "a", false, "{podSelector: {}, policyTypes: [Egress], egress: [{}]}");
+        let elsewhere = policy("x", "z", false, "{podSelector: {}, ingress: [{}]}");
+        let other_intent =
+            policy("y", "a", true, "{podSelector: {}, ingress: [{}]}").replace("intent: i}", "intent: j}");
+        let r = scope_diff(
+            &["a"],
+            &[PolicyType::Ingress],
+            "",
+            &format!("{rules}{deny}{egress}{elsewhere}{other_intent}"),
+        );
+        let seen: Vec<_> = r.unmanaged.iter().map(|u| (u.policy.name.as_str(), u.widens.clone())).collect();
+        assert_eq!(
+            seen,
+            [
+                ("deny", vec![]),
+                ("eg", vec![]),
+                ("open", vec![PolicyType::Ingress]),
+                ("y", vec![PolicyType::Ingress])
+            ]
+        );
+        assert!(r.removed.is_empty() && !r.has_differences());
+    }
+}

@@ -1,0 +1,195 @@
+//! The diff, case by case: each `tests/diff/CASE/` holds an `intent.yaml`, the current
+//! policies (a `current/` tree, or `stdin.yaml` to pipe into `--against -`), the expected exit
+//! status in `exit-code`, and the expected output: `expected.txt`, `expected.json` and
+//! `expected.md`, or `expected.stderr` for an error. Every case runs twice, through the
+//! in-memory API and through the command line, and both must print the same. Adding a case
+//! needs no code: make the folder, write `exit-code`, run once with `UPDATE_GOLDEN=1`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use netpol_intent::current::Source;
+
+fn cases() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(common::root().join("tests/diff"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("intent.yaml").is_file())
+        .collect();
+    out.sort();
+    assert!(out.len() >= 8, "expected the diff cases, found {out:?}");
+    out
+}
+
+/// The case's path relative to the root, as the command line is given it.
+fn rel(case: &Path, file: &str) -> String {
+    let name = case.file_name().unwrap().to_string_lossy();
+    if file.is_empty() {
+        format!("tests/diff/{name}")
+    } else {
+        format!("tests/diff/{name}/{file}")
+    }
+}
+
+/// The files of `current/` as the directory reader names them, read by the test itself.
+fn read_tree(root: &Path, shown: &str, out: &mut Vec<Source>) {
+    let mut entries: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let shown = format!("{shown}/{name}");
+        if path.is_dir() {
+            read_tree(&path, &shown, out);
+        } else if [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e)) && !name.starts_with('.') {
+            out.push(Source { name: shown, text: std::fs::read_to_string(&path).unwrap() });
+        }
+    }
+}
+
+/// The in-memory sources, the `--against` argument and standard input of a case.
+fn inputs(case: &Path) -> (Vec<Source>, String, String) {
+    if case.join("current").is_dir() {
+        let mut sources = Vec::new();
+        read_tree(&case.join("current"), &rel(case, "current"), &mut sources);
+        sources.sort_by(|a, b| a.name.cmp(&b.name));
+        (sources, rel(case, "current"), String::new())
+    } else {
+        let text = std::fs::read_to_string(case.join("stdin.yaml")).expect("current/ or stdin.yaml");
+        (vec![Source { name: "<stdin>".into(), text: text.clone() }], "-".into(), text)
+    }
+}
+
+#[test]
+fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
+    // In the tests' working directory, the root, so that file names are relative.
+    std::env::set_current_dir(common::root()).unwrap();
+    for case in cases() {
+        let name = rel(&case, "");
+        let expected_code: i32 = std::fs::read_to_string(case.join("exit-code"))
+            .unwrap_or_else(|_| panic!("{name}: no exit-code file"))
+            .trim()
+            .parse()
+            .unwrap();
+        let intent = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
+        let (sources, against, stdin) = inputs(&case);
+
+        // In memory.
+        match netpol_intent::diff(&intent, &sources, "default") {
+            Ok(report) => {
+                let code = if report.has_differences() { 1 } else { 0 };
+                assert_eq!(code, expected_code, "{name}: in-memory exit status");
+                common::golden(&case.join("expected.txt"), &netpol_intent::report::text(&report, false));
+                common::golden(&case.join("expected.json"), &netpol_intent::report::json(&report));
+                common::golden(&case.join("expected.md"), &netpol_intent::report::markdown(&report));
+            }
+            Err(netpol_intent::DiffError::Current(problems)) => {
+                assert_eq!(expected_code, 2, "{name}: unexpected errors {problems:?}");
+                let stderr = netpol_intent::current::render_problems(&problems);
+                common::golden(&case.join("expected.stderr"), &stderr);
+            }
+            Err(netpol_intent::DiffError::Intent(diags)) => panic!("{name}: invalid intent {diags:?}"),
+        }
+
+        // From the command line, in each format.
+        let intent_arg = rel(&case, "intent.yaml");
+        for (format, golden) in
+            [("text", "expected.txt"), ("json", "expected.json"), ("markdown", "expected.md")]
+        {
+            let args = ["diff", &intent_arg, "--against", &against, "--format", format, "--color", "never"];
+            let out = common::run(&args, &stdin);
+            assert_eq!(out.code, expected_code, "{name} --format {format}: {}", out.stderr);
+            if expected_code == 2 {
+                assert_eq!(out.stdout, "", "{name}: nothing on stdout on error");
+                common::golden(&case.join("expected.stderr"), &out.stderr);
+            } else {
+                assert_eq!(out.stderr, "", "{name}");
+                common::golden(&case.join(golden), &out.stdout);
+            }
+        }
+    }
+}
+
+/// The cases cover what the diff must tell apart.
+#[test]
+fn the_cases_show_each_kind_of_finding() {
+    let json = |case: &str| -> serde_json::Value {
+        let path = common::root().join(format!("tests/diff/{case}/expected.json"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let summary = |case: &str, field: &str| json(case)["summary"][field].as_u64().unwrap();
+    assert_eq!(summary("no-drift", "unchanged"), 6);
+    assert!(!json("no-drift")["differences"].as_bool().unwrap());
+    assert_eq!(summary("added", "added"), 1);
+    assert_eq!(summary("changed", "changed"), 2);
+    assert_eq!(summary("removed", "removed"), 1);
+    assert_eq!(summary("removed", "dangerous"), 0);
+    assert_eq!(summary("unmanaged", "unmanaged"), 3);
+    assert_eq!(summary("unmanaged", "widening"), 2);
+    assert_eq!(summary("unmanaged", "removed"), 0);
+    assert_eq!(summary("dangerous-removal", "dangerous"), 2);
+    assert_eq!(json("dangerous-removal")["dangers"][0]["kind"], "namespace-isolation-lost");
+    assert_eq!(summary("stdin", "added"), 1);
+    let broken =
+        std::fs::read_to_string(common::root().join("tests/diff/broken-yaml/expected.stderr")).unwrap();
+    assert!(
+        broken.contains("error[yaml-syntax]: tests/diff/broken-yaml/current/shop/broken.yaml:8:"),
+        "{broken}"
+    );
+    assert!(
+        broken.contains("misspelt.yaml:8:3: NetworkPolicy `misspelt`: unknown field `spec.ingres`"),
+        "{broken}"
+    );
+}
+
+#[test]
+fn colour_is_on_when_asked_and_never_in_json() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let args = |format: &str, color: &str| {
+        common::run(
+            &[
+                "diff",
+                "tests/diff/changed/intent.yaml",
+                "--against",
+                "tests/diff/changed/current",
+                "--format",
+                format,
+                "--color",
+                color,
+            ],
+            "",
+        )
+    };
+    assert!(args("text", "always").stdout.contains("\x1b[31m-      port: 8080\x1b[0m"));
+    assert!(!args("text", "auto").stdout.contains('\x1b'), "not a terminal");
+    assert!(!args("json", "always").stdout.contains('\x1b'));
+    use netpol_intent::cli::{use_colour, ColorChoice};
+    assert!(use_colour(ColorChoice::Auto, true, None));
+    assert!(!use_colour(ColorChoice::Auto, true, Some("1".as_ref())));
+    assert!(use_colour(ColorChoice::Auto, true, Some("".as_ref())));
+    assert!(use_colour(ColorChoice::Always, false, Some("1".as_ref())));
+    assert!(!use_colour(ColorChoice::Never, true, None));
+}
+
+#[test]
+fn errors_exit_2_with_nothing_on_stdout() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let out = common::run(&["diff", "tests/diff/added/intent.yaml", "--against", "/no/such/dir"], "");
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    assert!(out.stderr.starts_with("error[unreadable]: /no/such/dir: cannot read"), "{}", out.stderr);
+
+    let out = common::run(
+        &["diff", "tests/errors/unknown-field.yaml", "--against", "tests/diff/added/current"],
+        "",
+    );
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    assert!(
+        out.stderr.contains("error[unknown-field]: tests/errors/unknown-field.yaml:10:7"),
+        "{}",
+        out.stderr
+    );
+
+    let out = common::run(&["diff", "-", "--against", "-"], "");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("cannot both be standard input"), "{}", out.stderr);
+}
