@@ -15,7 +15,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use sha2::{Digest, Sha256};
 
-use crate::intent::{Cidr, LabelSelector, PolicyType, Port, PortValue, Workload};
+use crate::intent::{At, Cidr, LabelSelector, PolicyType, Port, PortValue, Workload};
 use crate::validate::ValidIntent;
 
 /// The label every generated policy carries.
@@ -127,6 +127,30 @@ impl Plan<'_> {
         let from_src = Rule { peers: Some(vec![Peer::workload(dst)]), ports };
         let egress_name = format!("{name}-egress");
         self.allow(&src.namespace, Egress, id(identity, egress_name), &src.pod_selector, from_src);
+    }
+
+    /// One `internet` side: in every managed namespace for the pods with `label`="true"
+    /// (policy `name`), and in each named workload's namespace for its pods (`name-<workload>`).
+    fn allow_internet(
+        &mut self,
+        direction: PolicyType,
+        name: &str,
+        (label, workloads): (Option<&String>, &[At<String>]),
+        rule: &Rule,
+    ) {
+        let intent = self.intent;
+        let again = || Rule { peers: rule.peers.clone(), ports: rule.ports };
+        if let Some(label) = label {
+            let selected = LabelSelector::label_true(label);
+            for ns in intent.managed() {
+                self.allow(ns, direction, id("internet", name), &selected, again());
+            }
+        }
+        for w in workloads {
+            let w = intent.workload(w);
+            let w_id = id(format!("internet:{}", *w.name), format!("{name}-{}", *w.name));
+            self.allow(&w.namespace, direction, w_id, &w.pod_selector, again());
+        }
     }
 
     /// The Kubernetes peer for `peer`, as seen from a policy in `namespace`: a pod selector
@@ -325,49 +349,17 @@ pub fn expand(valid: &ValidIntent) -> Vec<NetworkPolicy> {
 
     // `internet.ingress`: the target's side only; `from` omitted admits any source.
     if let Some(ingress) = &spec.internet.ingress {
-        let peers: Option<Vec<Peer>> =
-            ingress.from.as_ref().map(|cidrs| cidrs.iter().map(Peer::Block).collect());
-        let rule = || Rule { peers: peers.clone(), ports: &ingress.ports };
-        if let Some(label) = &ingress.label {
-            let selected = LabelSelector::label_true(label);
-            for ns in valid.managed() {
-                plan.allow(ns, Ingress, id("internet", "internet-access"), &selected, rule());
-            }
-        }
-        for w in &ingress.workloads {
-            let w = valid.workload(w);
-            let name = format!("internet-access-{}", *w.name);
-            plan.allow(
-                &w.namespace,
-                Ingress,
-                id(format!("internet:{}", *w.name), name),
-                &w.pod_selector,
-                rule(),
-            );
-        }
+        let peers = ingress.from.as_ref().map(|cidrs| cidrs.iter().map(Peer::Block).collect());
+        let rule = Rule { peers, ports: &ingress.ports };
+        let targets = (ingress.label.as_deref(), ingress.workloads.as_slice());
+        plan.allow_internet(Ingress, "internet-access", targets, &rule);
     }
 
     // `internet.egress`: the source's side only.
     if let Some(egress) = &spec.internet.egress {
-        let peers: Vec<Peer> = egress.to.iter().map(Peer::Block).collect();
-        let rule = || Rule { peers: Some(peers.clone()), ports: &egress.ports };
-        if let Some(label) = &egress.label {
-            let selected = LabelSelector::label_true(label);
-            for ns in valid.managed() {
-                plan.allow(ns, Egress, id("internet", "internet-egress"), &selected, rule());
-            }
-        }
-        for w in &egress.workloads {
-            let w = valid.workload(w);
-            let name = format!("internet-egress-{}", *w.name);
-            plan.allow(
-                &w.namespace,
-                Egress,
-                id(format!("internet:{}", *w.name), name),
-                &w.pod_selector,
-                rule(),
-            );
-        }
+        let rule = Rule { peers: Some(egress.to.iter().map(Peer::Block).collect()), ports: &egress.ports };
+        let sources = (egress.label.as_deref(), egress.workloads.as_slice());
+        plan.allow_internet(Egress, "internet-egress", sources, &rule);
     }
 
     // `hubs`: each spoke, and each labelled pod of the hub's namespace, to the hub.
