@@ -5,32 +5,15 @@
 //! `cargo bench --bench diff` prints the median and the spread of the runs, and the peak
 //! resident memory of the process (VmHWM).
 
+#[path = "../tests/common/large.rs"]
+mod large;
+mod support;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 const CONNECTIONS: usize = 5_000;
 const RUNS: usize = 7;
-
-/// An intent of `n` connections between workloads spread over ten namespaces, both directions
-/// isolated: two policies a connection, plus each namespace's baseline and DNS policy.
-fn big_intent(n: usize) -> String {
-    let mut text = String::from(
-        "apiVersion: netpol-intent.dev/v1alpha1\nkind: NetworkIntent\nmetadata:\n  name: big\nspec:\n  \
-         namespaces: [ns0, ns1, ns2, ns3, ns4, ns5, ns6, ns7, ns8, ns9]\n  isolation: [Ingress, Egress]\n  \
-         workloads:\n",
-    );
-    for i in 0..=n {
-        text.push_str(&format!(
-            "    - {{name: w{i}, namespace: ns{}, podSelector: {{matchLabels: {{app: w{i}}}}}}}\n",
-            i % 10
-        ));
-    }
-    text.push_str("  connections:\n");
-    for i in 0..n {
-        text.push_str(&format!("    - {{from: w{i}, to: w{}, ports: [{{port: 8080}}]}}\n", i + 1));
-    }
-    text
-}
 
 /// Changes 2% of the policy files, deletes 0.5% and adds 0.5% stale ones of the intent.
 fn drift(dir: &Path) -> (usize, usize, usize) {
@@ -73,17 +56,8 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l["VmHWM:".len()..].trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".to_string())
-}
-
 fn main() {
-    let intent = big_intent(CONNECTIONS);
+    let intent = large::connected_intent(CONNECTIONS);
     let tmp = tempfile::tempdir().expect("a temporary directory");
     let dir = tmp.path().join("policies");
 
@@ -100,9 +74,8 @@ fn main() {
     let (changed, removed, added) = drift(&dir);
     println!("drift: {changed} files changed, {removed} removed, {added} stale added");
 
-    println!("peak RSS of the setup: {}", peak_rss());
-    // Resets VmHWM (Linux 4.0 and later), so that the figure below is the diff's own.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    support::show_peak_rss("the setup");
+    support::reset_peak_rss();
     drop(policies);
 
     let mut times: Vec<Duration> = Vec::new();
@@ -128,5 +101,5 @@ fn main() {
         times[RUNS - 1]
     );
     println!("report sizes: text {} bytes, json {} bytes", sizes.0, sizes.1);
-    println!("peak RSS of the diff runs (VmHWM): {}", peak_rss());
+    support::show_peak_rss("the diff runs");
 }

@@ -5,6 +5,8 @@
 //! process's peak resident memory. Plain Rust, no harness: the figures are for reports, not
 //! assertions.
 
+mod support;
+
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -55,30 +57,6 @@ fn large_intent() -> String {
     s
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn time<T>(mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut times = Vec::with_capacity(RUNS);
-    let mut last = None;
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        last = Some(std::hint::black_box(f()));
-        times.push(start.elapsed());
-    }
-    (median(times), last.expect("at least one run"))
-}
-
-/// Peak resident set size of process `pid` so far, from /proc (Linux only).
-fn peak_rss_mib(pid: &str) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
 /// Runs the release binary's `generate` on `path` once: its wall time and its peak RSS, read
 /// from /proc every millisecond while it runs (VmHWM is a high-water mark, so the last reading
 /// before exit holds the peak of all but the final millisecond).
@@ -93,7 +71,7 @@ fn run_binary(path: &std::path::Path) -> (Duration, f64) {
     let pid = child.id().to_string();
     let mut peak = 0.0f64;
     loop {
-        if let Some(mib) = peak_rss_mib(&pid) {
+        if let Some(mib) = support::peak_rss_mib(&pid) {
             peak = peak.max(mib);
         }
         if let Some(status) = child.try_wait().expect("wait") {
@@ -108,10 +86,11 @@ fn main() {
     let text = large_intent();
     println!("intent: {} KiB, {} lines", text.len() / 1024, text.lines().count());
 
-    let (t_load, valid) = time(|| netpol_intent::load(&text).expect("the bench intent is valid"));
-    let (t_expand, policies) = time(|| netpol_intent::expand::expand(&valid));
-    let (t_render, yaml) = time(|| netpol_intent::render::to_yaml(&policies));
-    let (t_total, _) = time(|| {
+    let (t_load, valid) =
+        support::time(RUNS, || netpol_intent::load(&text).expect("the bench intent is valid"));
+    let (t_expand, policies) = support::time(RUNS, || netpol_intent::expand::expand(&valid));
+    let (t_render, yaml) = support::time(RUNS, || netpol_intent::render::to_yaml(&policies));
+    let (t_total, _) = support::time(RUNS, || {
         let policies = netpol_intent::generate(&text).expect("valid");
         netpol_intent::render::to_yaml(&policies)
     });
@@ -127,7 +106,7 @@ fn main() {
     std::fs::write(&file, &text).expect("write the bench intent");
     let runs: Vec<(Duration, f64)> = (0..RUNS).map(|_| run_binary(&file)).collect();
     let _ = std::fs::remove_file(&file);
-    let wall = median(runs.iter().map(|r| r.0).collect());
+    let wall = support::median(runs.iter().map(|r| r.0).collect());
     let peak = runs.iter().map(|r| r.1).fold(0.0, f64::max);
     println!("the binary, `netpol-intent generate FILE > /dev/null`:");
     println!("  wall time       {wall:>10.1?} (median of {RUNS}, process start included)");

@@ -6,8 +6,10 @@
 //! the process's peak resident memory (VmHWM). Plain Rust, no harness: the figures are for
 //! reports, not assertions.
 
+mod support;
+
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ITEMS: usize = 20_000;
 const NAMESPACES: usize = 100;
@@ -108,19 +110,6 @@ fn resource_list() -> (String, usize) {
     (s, policies)
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-/// Peak resident set size of this process so far, from /proc (Linux only).
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
 fn main() {
     let (input, policies) = resource_list();
     println!(
@@ -137,9 +126,6 @@ fn main() {
         output = run.output;
     }
     assert!(output.contains(&format!("{policies} unchanged")), "the policies are passed through");
-    println!("krm::run, median of {RUNS}: {:>8.1?}", median(times));
-    match peak_rss_mib() {
-        Some(mib) => println!("peak RSS (VmHWM):     {mib:>6.0} MiB"),
-        None => println!("peak RSS: /proc/self/status is not readable here"),
-    }
+    println!("krm::run, median of {RUNS}: {:>8.1?}", support::median(times));
+    support::show_peak_rss("the runs");
 }

@@ -283,35 +283,15 @@ fn text_that_flux_would_substitute_is_refused() {
     assert_eq!(snapshot(&dir), before);
 }
 
-/// An intent of `n` connections between workloads spread over ten namespaces: about 2n
-/// policies.
-pub fn big_intent(n: usize) -> String {
-    let mut text = String::from(
-        "apiVersion: netpol-intent.dev/v1alpha1\nkind: NetworkIntent\nmetadata:\n  name: big\nspec:\n  \
-         namespaces: [ns0, ns1, ns2, ns3, ns4, ns5, ns6, ns7, ns8, ns9]\n  isolation: [Ingress, Egress]\n  \
-         workloads:\n",
-    );
-    for i in 0..=n {
-        text.push_str(&format!(
-            "    - {{name: w{i}, namespace: ns{}, podSelector: {{matchLabels: {{app: w{i}}}}}}}\n",
-            i % 10
-        ));
-    }
-    text.push_str("  connections:\n");
-    for i in 0..n {
-        text.push_str(&format!("    - {{from: w{i}, to: w{}, ports: [{{port: 8080}}]}}\n", i + 1));
-    }
-    text
-}
-
 #[test]
 fn a_kill_at_any_moment_leaves_the_old_or_the_new_content() {
     let bin = env!("CARGO_BIN_EXE_netpol-intent");
     let tmp = tempfile::tempdir().unwrap();
     let old_intent = tmp.path().join("old.yaml");
     let new_intent = tmp.path().join("new.yaml");
-    std::fs::write(&old_intent, big_intent(300)).unwrap();
-    std::fs::write(&new_intent, big_intent(300).replace("port: 8080", "port: 9090")).unwrap();
+    std::fs::write(&old_intent, common::large::connected_intent(300)).unwrap();
+    std::fs::write(&new_intent, common::large::connected_intent(300).replace("port: 8080", "port: 9090"))
+        .unwrap();
     let dir = tmp.path().join("out");
     let run = |intent: &Path| {
         let status = Command::new(bin).arg("generate").arg(intent).arg("-o").arg(&dir).output().unwrap();
