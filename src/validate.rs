@@ -2,10 +2,12 @@
 //! forbids. A [`ValidIntent`] can only be had from [`validate`], so the expansion never sees an
 //! intent that breaks them.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::intent::*;
+use crate::yaml::Span;
 
 /// An intent that passed every check, with its workloads indexed by name.
 #[derive(Clone, Debug)]
@@ -35,7 +37,28 @@ impl ValidIntent {
     }
 }
 
+/// Each item whose key an earlier item already had, with that earlier item.
+fn repeats<'a, T, K: Ord>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<(&'a T, &'a T)> {
+    let mut seen = BTreeMap::new();
+    items
+        .iter()
+        .filter_map(|item| match seen.entry(key(item)) {
+            Entry::Occupied(first) => Some((item, *first.get())),
+            Entry::Vacant(slot) => {
+                slot.insert(item);
+                None
+            }
+        })
+        .collect()
+}
+
 pub fn validate(intent: NetworkIntent) -> Result<ValidIntent, Vec<Diagnostic>> {
+    check(&intent).map(|(workloads, managed)| ValidIntent { intent, workloads, managed })
+}
+
+type Indexes = (BTreeMap<String, usize>, BTreeSet<String>);
+
+fn check<'a>(intent: &'a NetworkIntent) -> Result<Indexes, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let spec = &intent.spec;
 
@@ -130,63 +153,45 @@ pub fn validate(intent: NetworkIntent) -> Result<ValidIntent, Vec<Diagnostic>> {
     }
 
     // The same allowance declared twice.
-    let same_ports =
-        |a: &[Port], b: &[Port]| a.iter().collect::<BTreeSet<_>>() == b.iter().collect::<BTreeSet<_>>();
-    let mut duplicate = |path: &str, span, what: String, first_line: usize| {
+    let ports = |p: &'_ [Port]| -> BTreeSet<Port> { p.iter().cloned().collect() };
+    let mut duplicate = |path: &str, span, what: String, first: Span| {
         diags.push(
             Diagnostic::error(Code::Duplicate, path, span, format!("{what} is declared twice"))
-                .with_help(format!("first declared on line {first_line}")),
+                .with_help(format!("first declared on line {}", first.start.line)),
         );
     };
-    for (i, c) in spec.connections.iter().enumerate() {
-        let earlier = spec.connections[..i].iter().find(|e| {
-            e.from.value == c.from.value && e.to.value == c.to.value && same_ports(&e.ports, &c.ports)
-        });
-        if let Some(e) = earlier {
-            let what = format!("connection `{}` -> `{}`", c.from.value, c.to.value);
-            duplicate(&c.path, c.span, what, e.span.start.line);
+    for (c, first) in repeats(&spec.connections, |c| (&c.from.value, &c.to.value, ports(&c.ports))) {
+        let what = format!("connection `{}` -> `{}`", c.from.value, c.to.value);
+        duplicate(&c.path, c.span, what, first.span);
+    }
+    let hub_key = |h: &'a Hub| {
+        let spokes: BTreeSet<&str> = h.spokes.iter().map(|s| s.as_str()).collect();
+        (&h.workload.value, ports(&h.ports), h.access_label.as_ref().map(|l| &l.value), spokes)
+    };
+    for (h, first) in repeats(&spec.hubs, hub_key) {
+        duplicate(&h.path, h.span, format!("hub `{}`", h.workload.value), first.span);
+    }
+    for h in &spec.hubs {
+        for (s, first) in repeats(&h.spokes, |s| &s.value) {
+            duplicate(&s.path, s.span, format!("spoke `{}`", s.value), first.span);
         }
     }
-    for (i, h) in spec.hubs.iter().enumerate() {
-        let earlier = spec.hubs[..i].iter().find(|e| {
-            e.workload.value == h.workload.value
-                && same_ports(&e.ports, &h.ports)
-                && e.access_label.as_ref().map(|l| &l.value) == h.access_label.as_ref().map(|l| &l.value)
-                && e.spokes.iter().map(|s| &s.value).collect::<BTreeSet<_>>()
-                    == h.spokes.iter().map(|s| &s.value).collect::<BTreeSet<_>>()
-        });
-        if let Some(e) = earlier {
-            duplicate(&h.path, h.span, format!("hub `{}`", h.workload.value), e.span.start.line);
-        }
-        for (j, s) in h.spokes.iter().enumerate() {
-            if let Some(first) = h.spokes[..j].iter().find(|f| f.value == s.value) {
-                duplicate(&s.path, s.span, format!("spoke `{}`", s.value), first.span.start.line);
-            }
-        }
-    }
-    for (i, s) in spec.servers.iter().enumerate() {
-        let earlier = spec.servers[..i].iter().find(|e| {
-            e.workload.value == s.workload.value
-                && e.target_label.value == s.target_label.value
-                && same_ports(&e.ports, &s.ports)
-        });
-        if let Some(e) = earlier {
-            duplicate(&s.path, s.span, format!("server `{}`", s.workload.value), e.span.start.line);
-        }
+    let server_key = |s: &'a Server| (&s.workload.value, &s.target_label.value, ports(&s.ports));
+    for (s, first) in repeats(&spec.servers, server_key) {
+        duplicate(&s.path, s.span, format!("server `{}`", s.workload.value), first.span);
     }
     let internet_workloads = [
         spec.internet.ingress.as_ref().map(|i| &i.workloads),
         spec.internet.egress.as_ref().map(|e| &e.workloads),
     ];
     for list in internet_workloads.into_iter().flatten() {
-        for (j, w) in list.iter().enumerate() {
-            if let Some(first) = list[..j].iter().find(|f| f.value == w.value) {
-                duplicate(&w.path, w.span, format!("workload `{}`", w.value), first.span.start.line);
-            }
+        for (w, first) in repeats(list, |w| &w.value) {
+            duplicate(&w.path, w.span, format!("workload `{}`", w.value), first.span);
         }
     }
+
     if diags.is_empty() {
-        Ok(ValidIntent { intent, workloads, managed })
+        Ok((workloads, managed))
     } else {
         crate::diag::sort(&mut diags);
         Err(diags)
