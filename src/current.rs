@@ -245,8 +245,9 @@ fn objects(doc: &Node) -> Vec<&Node> {
     }
 }
 
-/// The NetworkPolicy in `node`, `None` when it is some other kind of object.
-fn policy(node: &Node, default_namespace: &str) -> Result<Option<NetworkPolicy>, (yaml::Span, String)> {
+/// The NetworkPolicy in `node`, `None` when it is some other kind of object; an error for a
+/// NetworkPolicy that Kubernetes would refuse (unknown fields included), with where it is.
+pub fn policy(node: &Node, default_namespace: &str) -> Result<Option<NetworkPolicy>, (yaml::Span, String)> {
     let field = |key: &str| node.get(key).and_then(Node::as_str);
     if field("apiVersion") != Some("networking.k8s.io/v1") || field("kind") != Some("NetworkPolicy") {
         return Ok(None);

@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::decode::key_path;
 use crate::diag::{self, Diagnostic};
+use crate::diff;
 use crate::expand::{INTENT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
 use crate::yaml::{self, Node};
 
@@ -567,15 +568,21 @@ impl<'a> Plan<'a> {
         stale.chain(self.duplicates.iter().copied())
     }
 
+    /// How an existing item differs from the planned policy, by meaning: both are compared
+    /// as `diff` compares them ([`crate::diff::normalize`]), so formatting, defaulted fields
+    /// and the annotations tools add do not count.
     fn drift(&self, existing: Option<&Node>, p: &Planned) -> Drift {
         let Some(existing) = existing else {
             return Drift::Missing;
         };
-        let generated = serde_json::to_value(&p.policy).expect("a NetworkPolicy serializes to JSON");
-        let Some(current) = semantic(existing) else {
-            return Drift::Differs("metadata".to_string());
+        let current = match crate::current::policy(existing, "") {
+            Ok(Some(current)) => current,
+            Ok(None) => return Drift::Differs("kind".to_string()),
+            Err((_, message)) => return Drift::Differs(message),
         };
-        match first_difference(&current, &generated, "") {
+        let normal =
+            |policy| serde_json::to_value(diff::normalize(policy)).expect("a NetworkPolicy serializes");
+        match first_difference(&normal(current), &normal(p.policy.clone()), "") {
             None => Drift::Same,
             Some(field) => Drift::Differs(field),
         }
@@ -654,26 +661,6 @@ fn item_path(item: &Node) -> Option<&str> {
 
 fn item_index(item: &Node) -> Option<usize> {
     annotation(item, INDEX).or_else(|| annotation(item, LEGACY_INDEX)).and_then(|i| i.parse().ok())
-}
-
-/// Annotations that kpt and kustomize add to track items; they are not part of a policy.
-pub fn is_bookkeeping(key: &str) -> bool {
-    key.starts_with("internal.config.kubernetes.io/")
-        || matches!(key, LEGACY_PATH | LEGACY_INDEX | "config.k8s.io/id" | "kustomize.config.k8s.io/id")
-}
-
-/// An item as JSON, without bookkeeping annotations, to compare by meaning.
-fn semantic(item: &Node) -> Option<Value> {
-    let mut value = yaml::to_json(item).ok()?;
-    if let Some(Value::Object(metadata)) = value.get_mut("metadata") {
-        if let Some(Value::Object(annotations)) = metadata.get_mut("annotations") {
-            annotations.retain(|k, _| !is_bookkeeping(k));
-            if annotations.is_empty() {
-                metadata.remove("annotations");
-            }
-        }
-    }
-    Some(value)
 }
 
 /// The path of the first field where `a` and `b` differ (key order does not count).
@@ -1104,24 +1091,5 @@ mod tests {
         );
         assert_eq!(json_surrogates_as_yaml(r#"{"a": "\\ud83d\\ude80"}"#), None, "escaped backslashes");
         assert_eq!(json_surrogates_as_yaml("a: \\ud83d\\ude80"), None, "not JSON");
-    }
-
-    #[test]
-    fn bookkeeping_annotations_are_known() {
-        for key in [
-            "internal.config.kubernetes.io/path",
-            "internal.config.kubernetes.io/seqindent",
-            "config.kubernetes.io/path",
-            "config.kubernetes.io/index",
-            "config.k8s.io/id",
-            "kustomize.config.k8s.io/id",
-        ] {
-            assert!(is_bookkeeping(key), "{key}");
-        }
-        for key in
-            ["config.kubernetes.io/local-config", "netpol-intent.dev/intent", "config.kubernetes.io/function"]
-        {
-            assert!(!is_bookkeeping(key), "{key}");
-        }
     }
 }
