@@ -27,6 +27,16 @@ pub const INTENT_ANNOTATION: &str = "netpol-intent.dev/intent";
 /// so names also fit where tools use them as labels or file names).
 pub const MAX_NAME_LEN: usize = 63;
 
+/// The intent that generated `object`, by the label and annotation above: `Some(name)` for a
+/// `networking.k8s.io/v1` NetworkPolicy that carries both, `None` for anything else.
+pub fn managing_intent(object: &crate::yaml::Node) -> Option<&str> {
+    let at = |path: &[&str]| path.iter().try_fold(object, |node, key| node.get(key))?.as_str();
+    let ours = at(&["apiVersion"]) == Some("networking.k8s.io/v1")
+        && at(&["kind"]) == Some("NetworkPolicy")
+        && at(&["metadata", "labels", MANAGED_BY_LABEL]) == Some(MANAGED_BY_VALUE);
+    ours.then(|| at(&["metadata", "annotations", INTENT_ANNOTATION])).flatten()
+}
+
 use PolicyType::{Egress, Ingress};
 
 /// A set of pods (or addresses) on the other side of a rule.

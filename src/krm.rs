@@ -22,7 +22,6 @@ use serde_json::Value;
 use crate::decode::key_path;
 use crate::diag::{self, Diagnostic};
 use crate::diff;
-use crate::expand::{INTENT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
 use crate::yaml::{self, Node};
 
 /// Selects what the function does: `generate` (the default) or `check`.
@@ -618,16 +617,10 @@ fn placed(item: &Node, path: &str, index: usize) -> bool {
 /// The namespace and name of a NetworkPolicy that the intent `intent` generated, by the
 /// contract's label and annotation.
 fn owned_key(item: &Node, intent: &str) -> Option<Key> {
-    if str_at(item, "kind") != Some("NetworkPolicy")
-        || str_at(item, "apiVersion") != Some("networking.k8s.io/v1")
-    {
+    if crate::expand::managing_intent(item) != Some(intent) {
         return None;
     }
     let metadata = item.get("metadata")?;
-    let label = metadata.get("labels").and_then(|l| str_at(l, MANAGED_BY_LABEL));
-    if label != Some(MANAGED_BY_VALUE) || annotation(item, INTENT_ANNOTATION) != Some(intent) {
-        return None;
-    }
     let namespace = str_at(metadata, "namespace").unwrap_or_default();
     Some((namespace.to_string(), str_at(metadata, "name").unwrap_or_default().to_string()))
 }

@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
-use crate::expand::{INTENT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
 use crate::yaml::{self, Node};
 
 /// The first line of a `kustomization.yaml` that netpol-intent wrote.
@@ -137,20 +136,7 @@ enum Owner {
 fn owner(text: &str, intent: &str) -> Owner {
     let Ok(docs) = yaml::parse(text, &yaml::Limits::default()) else { return Owner::User };
     let [doc] = docs.as_slice() else { return Owner::User };
-    let get = |path: &[&str]| {
-        let mut node = doc;
-        for key in path {
-            node = node.get(key)?;
-        }
-        node.as_str()
-    };
-    if get(&["apiVersion"]) != Some("networking.k8s.io/v1")
-        || get(&["kind"]) != Some("NetworkPolicy")
-        || get(&["metadata", "labels", MANAGED_BY_LABEL]) != Some(MANAGED_BY_VALUE)
-    {
-        return Owner::User;
-    }
-    match get(&["metadata", "annotations", INTENT_ANNOTATION]) {
+    match crate::expand::managing_intent(doc) {
         Some(name) if name == intent => Owner::ThisIntent,
         Some(name) => Owner::Intent(name.to_string()),
         None => Owner::User,
