@@ -8,7 +8,7 @@ set -euo pipefail
 pattern='^kind:[[:space:]]*NetworkIntent[[:space:]]*$'
 mapfile -t intents < <(grep -rlE --include='*.yaml' --include='*.yml' "$pattern" . | LC_ALL=C sort)
 if [ "${#intents[@]}" -eq 0 ]; then
-  echo "netpol-intent: no NetworkIntent (a .yaml file with \`kind: NetworkIntent\`) under $PWD; failing rather than rendering nothing" >&2
+  echo "netpol-intent: no NetworkIntent (a .yaml file with \`kind: NetworkIntent\`) in the application's directory; failing rather than rendering nothing" >&2
   exit 1
 fi
 
