@@ -28,6 +28,10 @@ pub const EXIT_ERROR: i32 = 2;
                   Exit status: 0 success, 1 differences found, 2 error."
 )]
 struct Cli {
+    /// How errors in the intent or the policies are printed on standard error: `text` for
+    /// people, `github` for GitHub Actions' annotations (`::error file=…,line=…::message`)
+    #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Text)]
+    error_format: ErrorFormat,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -44,7 +48,7 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Compare what an intent generates with the NetworkPolicies in a file, a directory or
-    /// standard input; exit 0 when they match, 1 when they differ, 2 on error
+    /// standard input; exit 0 when they match, 1 when they differ (see --fail-on), 2 on error
     Diff {
         /// The NetworkIntent file, or `-` for standard input
         intent: PathBuf,
@@ -61,6 +65,11 @@ enum Command {
         /// The namespace of a policy that names none (as `kubectl apply -f` without `-n`)
         #[arg(long, value_name = "NAMESPACE", default_value = "default")]
         default_namespace: String,
+        /// What makes the exit status 1: any difference; only dangers (changes that leave
+        /// pods non-isolated) and unmanaged policies that widen access; or nothing. Errors
+        /// always exit 2
+        #[arg(long, value_enum, default_value_t = FailOn::Differences)]
+        fail_on: FailOn,
     },
     /// Print the JSON Schema of the NetworkIntent file
     Schema,
@@ -77,6 +86,74 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+}
+
+/// What makes `diff` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Anything to add, change or remove.
+    Differences,
+    /// A danger, or an unmanaged policy that widens access.
+    Dangers,
+    /// Nothing: 0 unless there is an error.
+    Never,
+}
+
+impl FailOn {
+    /// Whether `report` makes the exit status 1.
+    pub fn fails(self, report: &crate::diff::Report) -> bool {
+        match self {
+            FailOn::Differences => report.has_differences(),
+            FailOn::Dangers => !report.dangers.is_empty() || report.widening() > 0,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// How errors are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    Text,
+    Github,
+}
+
+/// Why a command failed, kept as data until [`Failure::render`] prints it in the format asked.
+#[derive(Debug)]
+pub enum Failure {
+    /// The intent is invalid; `file` is its name as given (`<stdin>` for standard input).
+    Intent { file: String, diags: Vec<diag::Diagnostic> },
+    /// The current policies cannot be read or are invalid.
+    Current(Vec<crate::current::Problem>),
+    /// Anything else: one line, without the `error: ` prefix.
+    Message(String),
+}
+
+impl Failure {
+    pub fn render(&self, format: ErrorFormat) -> String {
+        match (self, format) {
+            (Failure::Intent { file, diags }, ErrorFormat::Text) => diag::render_text(file, diags),
+            (Failure::Intent { file, diags }, ErrorFormat::Github) if file == "<stdin>" => {
+                // No file to annotate: the annotations go on the run, with the line in the text.
+                diags
+                    .iter()
+                    .map(|d| {
+                        let text = diag::render_text(file, std::slice::from_ref(d));
+                        let title = format!("netpol-intent {}", d.code);
+                        diag::github_command(d.severity, None, 0, 0, &title, text.trim_end())
+                    })
+                    .collect()
+            }
+            (Failure::Intent { file, diags }, ErrorFormat::Github) => diag::render_github(file, diags),
+            (Failure::Current(problems), ErrorFormat::Text) => crate::current::render_problems(problems),
+            (Failure::Current(problems), ErrorFormat::Github) => {
+                crate::current::render_problems_github(problems)
+            }
+            (Failure::Message(m), ErrorFormat::Text) => format!("error: {m}\n"),
+            (Failure::Message(m), ErrorFormat::Github) => {
+                diag::github_command(diag::Severity::Error, None, 0, 0, "netpol-intent", m)
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -132,9 +209,9 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
     let result = match cli.command {
         Some(Command::Generate { intent, output: None }) => generate(&intent, io).map(|out| (out, EXIT_OK)),
         Some(Command::Generate { intent, output: Some(dir) }) => generate_into(&intent, &dir, io),
-        Some(Command::Diff { intent, against, format, color, default_namespace }) => {
+        Some(Command::Diff { intent, against, format, color, default_namespace, fail_on }) => {
             let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
-            diff(&intent, &against, format, colour, &default_namespace, io)
+            diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
         }
         Some(Command::Schema) => Ok((schema(), EXIT_OK)),
         Some(Command::Krm) => return krm(io),
@@ -153,8 +230,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
                 EXIT_ERROR
             }
         },
-        Err(message) => {
-            let _ = write!(io.stderr, "{message}");
+        Err(failure) => {
+            let _ = write!(io.stderr, "{}", failure.render(cli.error_format));
             EXIT_ERROR
         }
     }
@@ -181,60 +258,64 @@ fn krm(io: &mut Io) -> i32 {
 }
 
 /// A file's text, or standard input's for `-`, with the name to show in messages.
-pub fn read_input(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), String> {
+pub fn read_input(path: &Path, stdin: &mut dyn Read) -> Result<(String, String), Failure> {
     if path == Path::new("-") {
         let mut text = String::new();
-        stdin.read_to_string(&mut text).map_err(|e| format!("error: cannot read standard input: {e}\n"))?;
+        stdin
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::Message(format!("cannot read standard input: {e}")))?;
         return Ok(("<stdin>".to_string(), text));
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("error: cannot read {name}: {e}\n"))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("error: {name} is not UTF-8 text\n"))?;
+    let bytes = std::fs::read(path).map_err(|e| Failure::Message(format!("cannot read {name}: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| Failure::Message(format!("{name} is not UTF-8 text")))?;
     Ok((name, text))
 }
 
-fn generate(intent: &Path, io: &mut Io) -> Result<String, String> {
+fn generate(intent: &Path, io: &mut Io) -> Result<String, Failure> {
     let (name, text) = read_input(intent, io.stdin)?;
-    let policies = crate::generate(&text).map_err(|diags| diag::render_text(&name, &diags))?;
+    let policies = crate::generate(&text).map_err(|diags| Failure::Intent { file: name, diags })?;
     Ok(crate::render::to_yaml(&policies))
 }
 
 /// Writes the policies into `dir` (see [`crate::outdir`]); a summary goes to standard error.
-fn generate_into(intent: &Path, dir: &Path, io: &mut Io) -> Result<(String, i32), String> {
+fn generate_into(intent: &Path, dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
     let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| diag::render_text(&name, &diags))?;
+    let valid = crate::load(&text).map_err(|diags| Failure::Intent { file: name, diags })?;
     let policies = crate::expand::expand(&valid);
-    let written =
-        crate::outdir::write(dir, valid.intent().name(), &policies).map_err(|e| format!("error: {e}\n"))?;
+    let written = crate::outdir::write(dir, valid.intent().name(), &policies)
+        .map_err(|e| Failure::Message(e.to_string()))?;
     let _ = writeln!(io.stderr, "{}: {written}", dir.display());
     Ok((String::new(), EXIT_OK))
 }
 
-/// The report of `intent` against the policies at `against`; exit status 1 when they differ.
+/// The report of `intent` against the policies at `against`; exit status 1 when `fail_on`
+/// says the report fails.
+#[allow(clippy::too_many_arguments)]
 fn diff(
     intent: &Path,
     against: &Path,
     format: Format,
     colour: bool,
     default_namespace: &str,
+    fail_on: FailOn,
     io: &mut Io,
-) -> Result<(String, i32), String> {
+) -> Result<(String, i32), Failure> {
     if intent == Path::new("-") && against == Path::new("-") {
-        return Err("error: the intent and `--against` cannot both be standard input\n".to_string());
+        return Err(Failure::Message("the intent and `--against` cannot both be standard input".to_string()));
     }
     let (name, text) = read_input(intent, io.stdin)?;
-    let sources =
-        crate::current::collect(against, io.stdin).map_err(|p| crate::current::render_problems(&p))?;
+    let sources = crate::current::collect(against, io.stdin).map_err(Failure::Current)?;
     let report = crate::diff(&text, &sources, default_namespace).map_err(|e| match e {
-        crate::DiffError::Intent(diags) => diag::render_text(&name, &diags),
-        crate::DiffError::Current(problems) => crate::current::render_problems(&problems),
+        crate::DiffError::Intent(diags) => Failure::Intent { file: name, diags },
+        crate::DiffError::Current(problems) => Failure::Current(problems),
     })?;
     let output = match format {
         Format::Text => crate::report::text(&report, colour),
         Format::Markdown => crate::report::markdown(&report),
         Format::Json => crate::report::json(&report),
     };
-    Ok((output, if report.has_differences() { EXIT_DIFFERENCES } else { EXIT_OK }))
+    Ok((output, if fail_on.fails(&report) { EXIT_DIFFERENCES } else { EXIT_OK }))
 }
 
 /// The JSON Schema, as committed in `schema/`.

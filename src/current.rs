@@ -98,6 +98,19 @@ pub fn render_problems(problems: &[Problem]) -> String {
         .collect()
 }
 
+/// Renders problems as GitHub Actions annotations on the file, line and column (see
+/// [`crate::diag::github_command`]).
+pub fn render_problems_github(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| {
+            let file = (p.file != "<stdin>").then_some(p.file.as_str());
+            let title = format!("netpol-intent {}", p.code.as_str());
+            crate::diag::github_command(crate::diag::Severity::Error, file, p.line, p.col, &title, &p.message)
+        })
+        .collect()
+}
+
 /// The sources at `path`: the file itself, standard input for `-`, or every `.yaml`, `.yml`
 /// and `.json` file under a directory, recursively, in path order. Hidden files and
 /// directories (a name starting with `.`) are skipped, and symbolic links to directories are
@@ -337,6 +350,11 @@ mod tests {
         assert_eq!(
             render_problems(&err),
             "error[duplicate-policy]: a.yaml:6:1: NetworkPolicy `d/p` is also defined at a.yaml:1\n"
+        );
+        assert_eq!(
+            render_problems_github(&err),
+            "::error file=a.yaml,line=6,col=1,title=netpol-intent duplicate-policy::\
+             NetworkPolicy `d/p` is also defined at a.yaml:1\n"
         );
 
         let text = format!("{POLICY}spec:\n  podSelector: []\n");

@@ -1,6 +1,7 @@
 //! Diagnostics are data: a code, a one-line message, the field path and the span it is about,
-//! and an optional help line. They are rendered at the edge (see [`render_text`]); the KRM
-//! function and the GitHub Action render the same data their own way.
+//! and an optional help line. They are rendered at the edge: [`render_text`] for people,
+//! [`render_github`] for GitHub Actions' annotations; the KRM function renders the same data as
+//! results.
 
 use std::fmt;
 
@@ -186,6 +187,61 @@ pub fn render_text(file: &str, diags: &[Diagnostic]) -> String {
     out
 }
 
+/// One GitHub Actions workflow command, `::error file=F,line=L,col=C,title=T::message`, with
+/// its values escaped as the runner expects: `%`, CR and LF in the message; those and `:` and
+/// `,` in the properties. A property that is `None` (or a line of 0) is left out.
+pub fn github_command(
+    severity: Severity,
+    file: Option<&str>,
+    line: usize,
+    col: usize,
+    title: &str,
+    message: &str,
+) -> String {
+    let mut props: Vec<String> = Vec::new();
+    if let Some(file) = file {
+        props.push(format!("file={}", escape_property(file)));
+        if line > 0 {
+            props.push(format!("line={line}"));
+            if col > 0 {
+                props.push(format!("col={col}"));
+            }
+        }
+    }
+    props.push(format!("title={}", escape_property(title)));
+    format!("::{} {}::{}\n", severity.as_str(), props.join(","), escape_data(message))
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The GitHub Actions rendering: one annotation per diagnostic, on the file, line and column
+/// it is about, titled with its code; the field path leads the message, the help follows on a
+/// line of its own.
+///
+/// ```text
+/// ::error file=intent.yaml,line=7,col=7,title=netpol-intent unknown-field::spec.workloads[0].podSelectr: unknown field `podSelectr`%0Ahelp: did you mean `podSelector`?
+/// ```
+pub fn render_github(file: &str, diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let Pos { line, col, .. } = d.pos();
+        let mut message =
+            if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) };
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        let title = format!("netpol-intent {}", d.code);
+        out.push_str(&github_command(d.severity, Some(file), line, col, &title, &message));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +274,30 @@ mod tests {
             render_text("a.yaml", &[d]),
             "error[unknown-field]: a.yaml:7:5: spec.foo: unknown field `foo`\n  help: did you mean `dns`?\n"
         );
+    }
+
+    #[test]
+    fn renders_github_annotations_with_file_line_column_and_title() {
+        let span = Span { start: Pos { line: 7, col: 5, offset: 0 }, end: Pos::default() };
+        let d = Diagnostic::error(Code::UnknownField, "spec.foo", span, "unknown field `foo`")
+            .with_help("did you mean `dns`?");
+        let mut w = Diagnostic::error(Code::Duplicate, "", Span::default(), "twice");
+        w.severity = Severity::Warning;
+        assert_eq!(
+            render_github("deploy/a.yaml", &[d, w]),
+            "::error file=deploy/a.yaml,line=7,col=5,title=netpol-intent unknown-field::\
+             spec.foo: unknown field `foo`%0Ahelp: did you mean `dns`?\n\
+             ::warning file=deploy/a.yaml,title=netpol-intent duplicate::twice\n"
+        );
+    }
+
+    #[test]
+    fn github_annotations_escape_what_the_runner_would_read_as_syntax() {
+        // A message may hold `%`, line breaks and `::`; a file name `:` and `,`.
+        let line =
+            github_command(Severity::Error, Some("a,b:c%.yaml"), 3, 0, "t: x, y", "50%\r\nnext :: end");
+        assert_eq!(line, "::error file=a%2Cb%3Ac%25.yaml,line=3,title=t%3A x%2C y::50%25%0D%0Anext :: end\n");
+        assert_eq!(line.matches('\n').count(), 1, "one command is one line");
+        assert_eq!(github_command(Severity::Error, None, 0, 0, "t", "m"), "::error title=t::m\n");
     }
 }

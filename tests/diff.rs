@@ -193,3 +193,111 @@ fn errors_exit_2_with_nothing_on_stdout() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("cannot both be standard input"), "{}", out.stderr);
 }
+
+/// `--fail-on`: the exit status of each case under each setting. `dangers` fails on a danger
+/// (`dangerous-removal`) and on unmanaged policies that widen access (`unmanaged`, which has no
+/// difference at all), and passes mere differences; errors exit 2 whatever is asked.
+#[test]
+fn fail_on_chooses_what_exits_1() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let status = |case: &str, fail_on: &str| {
+        let intent = format!("tests/diff/{case}/intent.yaml");
+        let current = format!("tests/diff/{case}/current");
+        let out = common::run(&["diff", &intent, "--against", &current, "--fail-on", fail_on], "");
+        if out.code == 2 {
+            assert_eq!(out.stdout, "", "{case}");
+        } else {
+            assert!(out.stdout.starts_with("intent `shop`"), "{case}: {}", out.stdout);
+        }
+        out.code
+    };
+    let table = [
+        // case, differences, dangers, never
+        ("no-drift", 0, 0, 0),
+        ("added", 1, 0, 0),
+        ("changed", 1, 0, 0),
+        ("removed", 1, 0, 0),
+        ("unmanaged", 0, 1, 0),
+        ("dangerous-removal", 1, 1, 0),
+        ("broken-yaml", 2, 2, 2),
+    ];
+    for (case, differences, dangers, never) in table {
+        assert_eq!(status(case, "differences"), differences, "{case} --fail-on differences");
+        assert_eq!(status(case, "dangers"), dangers, "{case} --fail-on dangers");
+        assert_eq!(status(case, "never"), never, "{case} --fail-on never");
+    }
+    // The default is `differences`: today's behaviour.
+    let out = common::run(
+        &["diff", "tests/diff/unmanaged/intent.yaml", "--against", "tests/diff/unmanaged/current"],
+        "",
+    );
+    assert_eq!(out.code, 0);
+    let out =
+        common::run(&["diff", "tests/diff/added/intent.yaml", "--against", "tests/diff/added/current"], "");
+    assert_eq!(out.code, 1);
+}
+
+/// `--error-format github` renders the same problems as annotations, for the intent and for the
+/// current policies, before or after the subcommand; the text format stays the default.
+#[test]
+fn errors_render_as_github_annotations_when_asked() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let intent = ["tests/errors/unknown-field.yaml", "--against", "tests/diff/added/current"];
+    let before: Vec<&str> = ["--error-format", "github", "diff"].into_iter().chain(intent).collect();
+    let after: Vec<&str> = ["diff"].into_iter().chain(intent).chain(["--error-format", "github"]).collect();
+    for args in [before, after] {
+        let out = common::run(&args, "");
+        assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+        assert!(
+            out.stderr.contains(
+                "::error file=tests/errors/unknown-field.yaml,line=10,col=7,title=netpol-intent unknown-field::\
+                 spec.workloads[0].podSelectr: unknown field `podSelectr`%0Ahelp: did you mean `podSelector`?\n"
+            ),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.lines().all(|l| l.starts_with("::error ")), "{}", out.stderr);
+    }
+
+    let out = common::run(
+        &[
+            "--error-format",
+            "github",
+            "diff",
+            "tests/diff/broken-yaml/intent.yaml",
+            "--against",
+            "tests/diff/broken-yaml/current",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "::error file=tests/diff/broken-yaml/current/billing/misspelt.yaml,line=8,col=3,\
+             title=netpol-intent invalid-policy::NetworkPolicy `misspelt`: unknown field `spec.ingres`\n"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    let out = common::run(&["--error-format", "github", "generate", "/no/such/intent.yaml"], "");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with("::error title=netpol-intent::cannot read /no/such/intent.yaml"),
+        "{}",
+        out.stderr
+    );
+
+    // From standard input there is no file to annotate: the line and column go in the message.
+    let text = std::fs::read_to_string("tests/errors/unknown-field.yaml").unwrap();
+    let out = common::run(&["--error-format", "github", "generate", "-"], &text);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("::error title=netpol-intent unknown-field::error[unknown-field]: <stdin>:10:7:"),
+        "{}",
+        out.stderr
+    );
+
+    let out = common::run(&["generate", "tests/errors/unknown-field.yaml"], "");
+    assert!(out.stderr.starts_with("error[missing-field]: "), "{}", out.stderr);
+}

@@ -84,3 +84,23 @@ fn the_diff_page_runs() {
 fn the_output_directory_page_runs() {
     run_page("docs/output-directory.md");
 }
+
+#[test]
+fn the_github_action_page_runs() {
+    run_page("docs/github-action.md");
+}
+
+#[test]
+fn the_argocd_page_runs() {
+    run_page("docs/argocd.md");
+}
+
+#[test]
+fn the_flux_page_runs() {
+    run_page("docs/flux.md");
+}
+
+#[test]
+fn the_pre_commit_page_runs() {
+    run_page("docs/pre-commit.md");
+}

@@ -13,37 +13,16 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const SKIP: &[&str] = &[".expected"];
 
-/// Whether `tool` runs; when it does not, says so, and fails if CI requires it.
-fn available(tool: &str, probe: &[&str]) -> bool {
-    let found = Command::new(tool).args(probe).output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("NETPOL_INTENT_REQUIRE_KPT").as_deref() != Ok("1"),
-            "`{tool}` is required (NETPOL_INTENT_REQUIRE_KPT=1) but does not run"
-        );
-        eprintln!("skipped: `{tool}` is not installed");
-    }
-    found
-}
-
-/// PATH with the directory of the binary under test first.
-fn path_with_binary() -> OsString {
-    let bin = Path::new(env!("CARGO_BIN_EXE_netpol-intent")).parent().unwrap().to_path_buf();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
-}
-
 fn run(program: &str, args: &[&str], dir: &Path) -> Output {
     let out = Command::new(program)
         .args(args)
         .current_dir(dir)
-        .env("PATH", path_with_binary())
+        .env("PATH", common::path_with_binary())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
     out
@@ -97,7 +76,7 @@ fn twice(args: &[&str], cwd: impl Fn(&Path) -> PathBuf) {
 
 #[test]
 fn kpt_fn_eval_writes_the_expected_files_and_a_second_run_changes_nothing() {
-    if !available("kpt", &["version"]) {
+    if !common::available("kpt", &["version"]) {
         return;
     }
     let args = ["fn", "eval", ".", "--exec", "netpol-intent", "--fn-config", "network-intent.yaml"];
@@ -106,7 +85,7 @@ fn kpt_fn_eval_writes_the_expected_files_and_a_second_run_changes_nothing() {
 
 #[test]
 fn kpt_fn_render_writes_the_expected_files_and_a_second_run_changes_nothing() {
-    if !available("kpt", &["version"]) {
+    if !common::available("kpt", &["version"]) {
         return;
     }
     twice(&["fn", "render", "--allow-exec"], Path::to_path_buf);
@@ -118,7 +97,7 @@ fn kpt_fn_render_writes_the_expected_files_and_a_second_run_changes_nothing() {
 /// changes.
 #[test]
 fn kpt_check_mode_fails_on_drift_and_changes_nothing() {
-    if !available("kpt", &["version"]) {
+    if !common::available("kpt", &["version"]) {
         return;
     }
     let (tmp, pkg) = package();
@@ -162,7 +141,7 @@ fn kpt_check_mode_fails_on_drift_and_changes_nothing() {
 /// users; this test notices if that ever changes.
 #[test]
 fn kubectl_kustomize_skips_exec_functions_silently() {
-    if !available("kubectl", &["version", "--client"]) {
+    if !common::available("kubectl", &["version", "--client"]) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -3,7 +3,9 @@
 
 pub mod large;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -141,4 +143,25 @@ pub fn golden_package(before: &Path, expected: &Path, actual: &Path, skip: &[&st
     for rel in &changed {
         golden(&expected.join(rel), &std::fs::read_to_string(actual.join(rel)).unwrap());
     }
+}
+
+/// Whether `tool` runs; when it does not, says so, and fails if CI requires it
+/// (`NETPOL_INTENT_REQUIRE_KPT=1`, set by `.ci/run`, requires kpt and kubectl).
+pub fn available(tool: &str, probe: &[&str]) -> bool {
+    let found = Command::new(tool).args(probe).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("NETPOL_INTENT_REQUIRE_KPT").as_deref() != Ok("1"),
+            "`{tool}` is required (NETPOL_INTENT_REQUIRE_KPT=1) but does not run"
+        );
+        eprintln!("skipped: `{tool}` is not installed");
+    }
+    found
+}
+
+/// PATH with the directory of the binary under test first.
+pub fn path_with_binary() -> OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_netpol-intent")).parent().unwrap().to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
 }

@@ -1,0 +1,543 @@
+//! The GitHub Action, run here as the runner would run it: `action.yml` is parsed, and its
+//! steps run in order with `bash --noprofile --norc -eo pipefail` (what `shell: bash` means)
+//! under a faked `GITHUB_*` environment: `GITHUB_OUTPUT` a new file per step, one
+//! `GITHUB_STEP_SUMMARY`, `GITHUB_ACTION_PATH` the repository root, `GITHUB_WORKSPACE` (and the
+//! working directory) a scratch copy of `tests/action/repo/`. The `${{ … }}` expressions the
+//! action uses are evaluated here (inputs with their defaults, step outputs); any other makes
+//! the test fail, and so does one in a script's text. The action's outputs are then read from
+//! `outputs.*.value`, as the runner does.
+//!
+//! The fixture holds two intents, an invalid one and `deploy/policies/`, rendered from the two
+//! (after a change to the generator: from `tests/action/repo/`, run
+//! `netpol-intent generate network/shop.yaml -o deploy/policies`, then the same for `web.yaml`).
+//!
+//! The install step is run against fakes: `curl` serves files from a directory of fake
+//! releases (made by `action/package.sh`, as a real release would be) and logs each URL;
+//! `cargo` logs its arguments and "installs" the binary under test.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use netpol_intent::yaml::Node;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+const BIN: &str = env!("CARGO_BIN_EXE_netpol-intent");
+const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+fn action() -> Node {
+    let text = std::fs::read_to_string(common::root().join("action.yml")).unwrap();
+    netpol_intent::yaml::parse(&text, &Default::default()).unwrap().remove(0)
+}
+
+fn map(node: &Node) -> Vec<(&str, &Node)> {
+    node.as_map().unwrap_or(&[]).iter().map(|(k, v)| (k.as_str().unwrap(), v)).collect()
+}
+
+fn str_at<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    node.get(key).and_then(Node::as_str)
+}
+
+fn executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// What one run of the action did.
+#[derive(Debug)]
+struct Run {
+    /// The exit status of the step that failed, or 0.
+    status: i32,
+    /// The id of the step that failed.
+    failed: Option<String>,
+    stdout: String,
+    stderr: String,
+    outputs: BTreeMap<String, String>,
+    summary: String,
+}
+
+impl Run {
+    fn output(&self, name: &str) -> &str {
+        self.outputs.get(name).map(String::as_str).unwrap_or_else(|| panic!("no output `{name}`: {self:#?}"))
+    }
+}
+
+/// A scratch workspace, runner temp directory and directory of fakes.
+struct Scene {
+    _tmp: tempfile::TempDir,
+    workspace: PathBuf,
+    temp: PathBuf,
+    fakes: PathBuf,
+    releases: PathBuf,
+    /// PATH for the steps.
+    path: String,
+}
+
+impl Scene {
+    /// The fixture repository as the workspace; on PATH, the binary under test's directory
+    /// first, then the fakes, then the system's directories.
+    fn new() -> Scene {
+        let tmp = tempfile::tempdir().unwrap();
+        let workspace = tmp.path().join("workspace");
+        common::copy_tree(&common::root().join("tests/action/repo"), &workspace, &[]);
+        let (temp, fakes, releases) =
+            (tmp.path().join("runner-temp"), tmp.path().join("fakes"), tmp.path().join("releases"));
+        for dir in [&temp, &fakes, &releases] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        let fake = |name: &str, script: &str| {
+            let path = fakes.join(name);
+            std::fs::write(&path, script).unwrap();
+            executable(&path);
+        };
+        fake(
+            "curl",
+            &format!(
+                "#!/bin/bash\n# fake curl: curl -fsSL -o FILE URL\necho \"$4\" >> '{log}/curl.log'\n\
+                 [ -f '{releases}/'\"${{4##*/}}\" ] || exit 22\ncp '{releases}/'\"${{4##*/}}\" \"$3\"\n",
+                log = fakes.display(),
+                releases = releases.display()
+            ),
+        );
+        fake(
+            "cargo",
+            &format!(
+                "#!/bin/bash\n# fake cargo: logs, and installs the binary under test under --root\n\
+                 echo \"$*\" >> '{log}/cargo.log'\nroot=\"${{@: -1}}\"\nmkdir -p \"$root/bin\"\n\
+                 cp '{BIN}' \"$root/bin/netpol-intent\"\n",
+                log = fakes.display()
+            ),
+        );
+        let bin_dir = Path::new(BIN).parent().unwrap();
+        let path = format!("{}:{}:{SYSTEM_PATH}", bin_dir.display(), fakes.display());
+        Scene { _tmp: tmp, workspace, temp, fakes, releases, path }
+    }
+
+    /// PATH without the binary under test, but with a netpol-intent of another version first.
+    fn without_binary_on_path(&mut self) {
+        let old = self.fakes.join("old");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("netpol-intent"), "#!/bin/sh\necho 'netpol-intent 0.0.1'\n").unwrap();
+        executable(&old.join("netpol-intent"));
+        self.path = format!("{}:{}:{SYSTEM_PATH}", old.display(), self.fakes.display());
+    }
+
+    fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.fakes.join(name)).unwrap_or_default()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.workspace.join(rel), text).unwrap();
+    }
+
+    /// Runs the action with `inputs` (`with:`), step by step, stopping at the first failure.
+    fn run(&self, inputs: &[(&str, &str)]) -> Run {
+        let action = action();
+        assert_eq!(str_at(action.get("runs").unwrap(), "using"), Some("composite"));
+        let declared = map(action.get("inputs").unwrap());
+        for (name, _) in inputs {
+            assert!(declared.iter().any(|(d, _)| d == name), "input `{name}` is not declared");
+        }
+        let input = |name: &str| -> String {
+            let (_, spec) =
+                declared.iter().find(|(d, _)| *d == name).unwrap_or_else(|| panic!("no input {name}"));
+            match inputs.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => value.to_string(),
+                None => {
+                    assert_ne!(str_at(spec, "required"), Some("true"), "required input `{name}` not given");
+                    str_at(spec, "default").unwrap_or("").to_string()
+                }
+            }
+        };
+        let summary = self.temp.join("step-summary.md");
+        std::fs::write(&summary, "").unwrap();
+        let mut steps: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut run = Run {
+            status: 0,
+            failed: None,
+            stdout: String::new(),
+            stderr: String::new(),
+            outputs: BTreeMap::new(),
+            summary: String::new(),
+        };
+        for (i, step) in
+            action.get("runs").unwrap().get("steps").unwrap().as_seq().unwrap().iter().enumerate()
+        {
+            let id = str_at(step, "id").map(str::to_string).unwrap_or(format!("step{i}"));
+            assert_eq!(
+                str_at(step, "shell"),
+                Some("bash"),
+                "step {id}: a composite run step needs `shell: bash`"
+            );
+            let script = str_at(step, "run").unwrap_or_else(|| panic!("step {id} has no `run`"));
+            assert!(!script.contains("${{"), "step {id}: expressions in the script text allow injection");
+            for (key, _) in map(step) {
+                assert!(
+                    ["id", "shell", "env", "run", "name"].contains(&key),
+                    "step {id}: `{key}` is not emulated"
+                );
+            }
+            let script_file = self.temp.join(format!("{id}.sh"));
+            std::fs::write(&script_file, script).unwrap();
+            let output_file = self.temp.join(format!("{id}.output"));
+            std::fs::write(&output_file, "").unwrap();
+            let mut command = Command::new("bash");
+            command
+                .args(["--noprofile", "--norc", "-eo", "pipefail"])
+                .arg(&script_file)
+                .current_dir(&self.workspace)
+                .env_clear()
+                .env("PATH", &self.path)
+                .env("HOME", std::env::var_os("HOME").unwrap_or_default())
+                .env("CI", "true")
+                .env("GITHUB_ACTIONS", "true")
+                .env("GITHUB_ACTION_PATH", common::root())
+                .env("GITHUB_WORKSPACE", &self.workspace)
+                .env("GITHUB_OUTPUT", &output_file)
+                .env("GITHUB_STEP_SUMMARY", &summary)
+                .env("RUNNER_TEMP", &self.temp)
+                .env("RUNNER_OS", "Linux")
+                .env("RUNNER_ARCH", "X64");
+            for (name, value) in map(step.get("env").unwrap_or(&Node::null())) {
+                command.env(name, evaluate(value.as_str().unwrap(), &input, &steps));
+            }
+            let out = command.output().unwrap();
+            run.stdout.push_str(&String::from_utf8_lossy(&out.stdout));
+            run.stderr.push_str(&String::from_utf8_lossy(&out.stderr));
+            steps.insert(id.clone(), read_outputs(&std::fs::read_to_string(&output_file).unwrap()));
+            if !out.status.success() {
+                run.status = out.status.code().unwrap_or(-1);
+                run.failed = Some(id);
+                break;
+            }
+        }
+        for (name, spec) in map(action.get("outputs").unwrap()) {
+            let value = evaluate(str_at(spec, "value").unwrap(), &input, &steps);
+            run.outputs.insert(name.to_string(), value);
+        }
+        run.summary = std::fs::read_to_string(&summary).unwrap();
+        run
+    }
+}
+
+/// Evaluates the `${{ … }}` expressions the action uses: `inputs.NAME` and
+/// `steps.ID.outputs.NAME` (empty when not set, as on GitHub).
+fn evaluate(
+    text: &str,
+    input: &dyn Fn(&str) -> String,
+    steps: &BTreeMap<String, BTreeMap<String, String>>,
+) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("}}").expect("a closed expression") + start;
+        let expr = rest[start + 3..end].trim();
+        let parts: Vec<&str> = expr.split('.').collect();
+        out.push_str(&match parts.as_slice() {
+            ["inputs", name] => input(name),
+            ["steps", id, "outputs", name] => {
+                steps.get(*id).and_then(|o| o.get(*name)).cloned().unwrap_or_default()
+            }
+            _ => panic!("the test does not emulate the expression `{expr}`"),
+        });
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `name=value` lines and `name<<DELIMITER` blocks of a `GITHUB_OUTPUT` file.
+fn read_outputs(text: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some((name, delimiter)) = line.split_once("<<") {
+            let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delimiter).collect();
+            out.insert(name.to_string(), value.join("\n"));
+        } else if let Some((name, value)) = line.split_once('=') {
+            out.insert(name.to_string(), value.to_string());
+        } else {
+            panic!("not an output line: {line:?}");
+        }
+    }
+    out
+}
+
+const BOTH: &str = "network/shop.yaml\n\n  network/web.yaml  \n";
+
+#[test]
+fn the_action_declares_its_inputs_and_outputs_and_passes_inputs_through_the_environment() {
+    let action = action();
+    let inputs: Vec<&str> = map(action.get("inputs").unwrap()).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(inputs, ["intent", "against", "format", "fail-on", "version"]);
+    for (name, spec) in map(action.get("inputs").unwrap()) {
+        assert!(str_at(spec, "description").is_some_and(|d| d.len() > 20), "input {name} is undocumented");
+    }
+    let outputs: Vec<&str> = map(action.get("outputs").unwrap()).into_iter().map(|(k, _)| k).collect();
+    for wanted in ["drift", "added", "changed", "removed", "report"] {
+        assert!(outputs.contains(&wanted), "no output {wanted}");
+    }
+    // Every input is used, and only through `env:`.
+    let text = std::fs::read_to_string(common::root().join("action.yml")).unwrap();
+    for name in inputs {
+        assert!(text.contains(&format!(": ${{{{ inputs.{name} }}}}\n")), "input {name} is not passed on");
+    }
+}
+
+#[test]
+fn no_drift_sets_the_outputs_and_writes_both_reports_to_the_summary() {
+    let scene = Scene::new();
+    let run = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("version", VERSION)]);
+    assert_eq!((run.status, &run.failed), (0, &None), "{run:#?}");
+    assert_eq!(run.output("drift"), "false");
+    for count in ["added", "changed", "removed", "dangerous", "widening"] {
+        assert_eq!(run.output(count), "0", "{count}");
+    }
+    assert!(run.summary.contains("### netpol-intent diff: intent `shop`"), "{}", run.summary);
+    assert!(run.summary.contains("### netpol-intent diff: intent `web`"), "{}", run.summary);
+    assert_eq!(run.summary.matches("No differences").count(), 2, "{}", run.summary);
+    let report = std::fs::read_to_string(run.output("report")).unwrap();
+    assert!(run.output("report").ends_with(".md"));
+    assert_eq!(report, run.summary);
+    assert!(!run.stdout.contains("::error"), "{}", run.stdout);
+    // The binary on PATH had the version asked for: nothing was downloaded or built.
+    assert_eq!(run.outputs.len(), 7);
+    assert_eq!((scene.log("curl.log"), scene.log("cargo.log")), (String::new(), String::new()));
+}
+
+#[test]
+fn drift_is_counted_over_intents_and_fails_the_step_only_when_asked() {
+    let scene = Scene::new();
+    std::fs::remove_file(scene.workspace.join("deploy/policies/web/internet-egress.yaml")).unwrap();
+    let edited = scene.workspace.join("deploy/policies/shop/allow-db-access.yaml");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    assert!(text.contains("port: 5432"));
+    std::fs::write(&edited, text.replace("port: 5432", "port: 5433")).unwrap();
+    let with = |fail_on: &str| {
+        scene.run(&[
+            ("intent", BOTH),
+            ("against", "deploy/policies"),
+            ("fail-on", fail_on),
+            ("version", VERSION),
+        ])
+    };
+
+    let default = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("version", VERSION)]);
+    assert_eq!(default.status, 0, "drift does not fail the step by default: {default:#?}");
+    assert_eq!(
+        (
+            default.output("drift"),
+            default.output("added"),
+            default.output("changed"),
+            default.output("removed")
+        ),
+        ("true", "1", "1", "0")
+    );
+    assert!(default.summary.contains("| add | `web/internet-egress` |"), "{}", default.summary);
+    assert!(default.summary.contains("| change | `shop/allow-db-access` |"), "{}", default.summary);
+
+    let never = with("never");
+    assert_eq!(never.status, 0);
+    let dangers = with("dangers");
+    assert_eq!(dangers.status, 0, "an addition and a change are no danger: {dangers:#?}");
+
+    let differences = with("differences");
+    assert_eq!((differences.status, differences.failed.as_deref()), (1, Some("diff")), "{differences:#?}");
+    assert_eq!(differences.output("drift"), "true", "the outputs are set before the step fails");
+    assert!(differences.summary.contains("intent `web`"), "{}", differences.summary);
+    assert!(
+        differences.stdout.contains(
+            "::error title=netpol-intent::1 to add, 1 to change, 0 to remove, 0 dangerous, 0 widening (fail-on: differences)"
+        ),
+        "{}",
+        differences.stdout
+    );
+
+    // An unmanaged policy that widens access fails `dangers`, with no difference at all.
+    let scene = Scene::new();
+    scene.write(
+        "deploy/policies/web/allow-all.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: web}\n\
+         spec:\n  podSelector: {}\n  ingress: [{}]\n",
+    );
+    let dangers = scene.run(&[
+        ("intent", BOTH),
+        ("against", "deploy/policies"),
+        ("fail-on", "dangers"),
+        ("version", VERSION),
+    ]);
+    assert_eq!(dangers.status, 1, "{dangers:#?}");
+    assert_eq!((dangers.output("drift"), dangers.output("widening")), ("false", "1"));
+}
+
+#[test]
+fn an_invalid_intent_is_annotated_on_its_file_and_line_and_fails_the_step() {
+    let scene = Scene::new();
+    let intents = "network/invalid.yaml\nnetwork/shop.yaml\n";
+    let run = scene.run(&[("intent", intents), ("against", "deploy/policies"), ("version", VERSION)]);
+    assert_eq!((run.status, run.failed.as_deref()), (2, Some("diff")), "{run:#?}");
+    let annotations: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(
+        annotations,
+        [
+            "::error file=network/invalid.yaml,line=8,col=7,title=netpol-intent missing-field::\
+             spec.workloads[0].podSelector: missing required field `podSelector`",
+            "::error file=network/invalid.yaml,line=10,col=7,title=netpol-intent unknown-field::\
+             spec.workloads[0].podSelectr: unknown field `podSelectr`%0Ahelp: did you mean `podSelector`?",
+        ],
+        "{}",
+        run.stdout
+    );
+    // The valid intent is still compared and reported.
+    assert_eq!(run.output("drift"), "false");
+    assert!(run.summary.contains("intent `shop`"), "{}", run.summary);
+    assert!(run.summary.contains("`network/invalid.yaml` could not be compared"), "{}", run.summary);
+
+    // A broken policy file is annotated too.
+    let scene = Scene::new();
+    scene.write(
+        "deploy/policies/web/broken.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: [\n",
+    );
+    let run =
+        scene.run(&[("intent", "network/web.yaml"), ("against", "deploy/policies"), ("version", VERSION)]);
+    assert_eq!(run.status, 2, "{run:#?}");
+    assert!(run.stdout.contains("::error file=deploy/policies/web/broken.yaml,line="), "{}", run.stdout);
+}
+
+#[test]
+fn the_report_file_is_in_the_format_asked() {
+    let scene = Scene::new();
+    std::fs::remove_file(scene.workspace.join("deploy/policies/web/internet-egress.yaml")).unwrap();
+    let with = |format: &str| {
+        scene.run(&[
+            ("intent", BOTH),
+            ("against", "deploy/policies"),
+            ("format", format),
+            ("version", VERSION),
+        ])
+    };
+    let json = with("json");
+    assert_eq!(json.status, 0, "{json:#?}");
+    assert!(json.output("report").ends_with(".json"));
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json.output("report")).unwrap()).unwrap();
+    let intents: Vec<&str> =
+        value.as_array().unwrap().iter().map(|r| r["intent"].as_str().unwrap()).collect();
+    assert_eq!(intents, ["shop", "web"]);
+    assert_eq!(value[1]["added"][0]["name"], "internet-egress");
+    assert!(json.summary.starts_with("### netpol-intent diff"), "the summary stays Markdown");
+
+    let text = with("text");
+    let report = std::fs::read_to_string(text.output("report")).unwrap();
+    assert!(report.starts_with("intent `shop`: 0 to add, 0 to change, 0 to remove"), "{report}");
+    assert!(report.contains("intent `web`: 1 to add,"), "{report}");
+    assert!(report.contains("+ add     web/internet-egress"), "{report}");
+    assert!(!report.contains('\x1b'));
+
+    let wrong = with("html");
+    assert_eq!(wrong.status, 2);
+    assert!(wrong.stdout.contains("::error title=netpol-intent::input `format` must be"), "{}", wrong.stdout);
+}
+
+#[test]
+fn without_the_binary_on_path_a_release_is_downloaded_and_its_checksum_checked() {
+    let mut scene = Scene::new();
+    scene.without_binary_on_path();
+    let packed = Command::new("bash")
+        .arg(common::root().join("action/package.sh"))
+        .args([VERSION, "x86_64-unknown-linux-gnu", BIN])
+        .arg(&scene.releases)
+        .output()
+        .unwrap();
+    assert!(packed.status.success(), "{}", String::from_utf8_lossy(&packed.stderr));
+
+    let run = scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies")]);
+    assert_eq!(run.status, 0, "{run:#?}");
+    let base = format!(
+        "https://github.com/netpol-intent/netpol-intent/releases/download/v{VERSION}/\
+         netpol-intent-{VERSION}-x86_64-unknown-linux-gnu.tar.gz"
+    );
+    assert_eq!(scene.log("curl.log"), format!("{base}\n{base}.sha256\n"));
+    assert_eq!(scene.log("cargo.log"), "");
+    assert!(scene.temp.join(format!("netpol-intent-{VERSION}/bin/netpol-intent")).is_file());
+    assert!(run.stdout.contains(&format!("netpol-intent {VERSION}\n")), "{}", run.stdout);
+    assert_eq!(run.output("drift"), "false");
+
+    // A download that does not match its checksum is not run.
+    let mut scene = Scene::new();
+    scene.without_binary_on_path();
+    let archive = format!("netpol-intent-{VERSION}-x86_64-unknown-linux-gnu.tar.gz");
+    std::fs::write(scene.releases.join(&archive), "not the archive").unwrap();
+    std::fs::write(
+        scene.releases.join(format!("{archive}.sha256")),
+        format!("{}  {archive}\n", "0".repeat(64)),
+    )
+    .unwrap();
+    let run = scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies")]);
+    assert_eq!(run.failed.as_deref(), Some("install"), "{run:#?}");
+    assert!(run.stdout.contains("FAILED"), "{run:#?}");
+    assert!(run.outputs.values().all(String::is_empty), "{run:#?}");
+}
+
+#[test]
+fn without_a_release_the_action_builds_its_own_source_or_says_why_it_cannot() {
+    let mut scene = Scene::new();
+    scene.without_binary_on_path();
+    let run = scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies")]);
+    assert_eq!(run.status, 0, "{run:#?}");
+    let root = scene.temp.join(format!("netpol-intent-{VERSION}"));
+    assert_eq!(
+        scene.log("cargo.log"),
+        format!("install --locked --path {} --root {}\n", common::root().display(), root.display())
+    );
+    assert_eq!(scene.log("curl.log").lines().count(), 1, "one failed download");
+    assert_eq!(run.output("drift"), "false");
+
+    // Another version than the action's own, and no release of it.
+    let mut scene = Scene::new();
+    scene.without_binary_on_path();
+    let run =
+        scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies"), ("version", "v9.9.9")]);
+    assert_eq!((run.status, run.failed.as_deref()), (1, Some("install")), "{run:#?}");
+    assert!(
+        run.stdout.contains("::error title=netpol-intent::version 9.9.9 has no release binary"),
+        "{run:#?}"
+    );
+    assert_eq!(scene.log("cargo.log"), "");
+}
+
+/// The example workflow uses the action with inputs it declares, and gives the required ones.
+#[test]
+fn the_example_workflow_uses_the_action_as_declared() {
+    let text = std::fs::read_to_string(common::root().join("examples/github/network-policies.yaml")).unwrap();
+    let workflow = netpol_intent::yaml::parse(&text, &Default::default()).unwrap().remove(0);
+    assert!(workflow.get("on").unwrap().get("pull_request").is_some());
+    let action = action();
+    let declared = map(action.get("inputs").unwrap());
+    let mut uses = 0;
+    for (_, job) in map(workflow.get("jobs").unwrap()) {
+        for step in job.get("steps").unwrap().as_seq().unwrap() {
+            if !str_at(step, "uses").is_some_and(|u| u.starts_with("netpol-intent/netpol-intent@")) {
+                continue;
+            }
+            uses += 1;
+            let with = map(step.get("with").unwrap());
+            for (name, _) in &with {
+                assert!(
+                    declared.iter().any(|(d, _)| d == name),
+                    "the example gives undeclared input `{name}`"
+                );
+            }
+            for (name, spec) in &declared {
+                if str_at(spec, "required") == Some("true") {
+                    assert!(with.iter().any(|(w, _)| w == name), "the example lacks required input `{name}`");
+                }
+            }
+        }
+    }
+    assert_eq!(uses, 1);
+}

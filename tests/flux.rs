@@ -1,0 +1,192 @@
+//! The Flux example in `examples/flux/`: the committed `policies/` directory is exactly what
+//! the intent renders (re-rendered here into a scratch copy, byte for byte), the Flux
+//! Kustomization points at it and prunes, and the CI check of `ci-check.yaml` runs here, in a
+//! scratch git repository, and fails exactly when the committed output is stale.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use netpol_intent::yaml::Node;
+
+const INTENT: &str = "examples/flux/intent/network-intent.yaml";
+const POLICIES: &str = "examples/flux/policies";
+
+fn parse_file(path: &Path) -> Node {
+    let text = std::fs::read_to_string(path).unwrap();
+    netpol_intent::yaml::parse(&text, &Default::default()).unwrap().remove(0)
+}
+
+fn str_at<'a>(node: &'a Node, path: &str) -> &'a str {
+    path.split('.')
+        .fold(node, |n, key| n.get(key).unwrap_or_else(|| panic!("no `{key}` in `{path}`")))
+        .as_str()
+        .unwrap()
+}
+
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    common::tree(dir, &[])
+        .into_iter()
+        .map(|rel| (rel.clone(), std::fs::read(dir.join(rel)).unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_committed_policies_are_what_the_intent_renders() {
+    let committed = common::root().join(POLICIES);
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("policies");
+    common::copy_tree(&committed, &copy, &[]);
+    let out = common::run(
+        &["generate", common::root().join(INTENT).to_str().unwrap(), "-o", copy.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        files(&copy),
+        files(&committed),
+        "examples/flux/policies is stale: run `netpol-intent generate {INTENT} -o {POLICIES}`"
+    );
+    assert!(
+        out.stderr.ends_with(": 0 written, 12 unchanged, 0 removed, 0 other files kept\n"),
+        "{}",
+        out.stderr
+    );
+    for (rel, bytes) in files(&committed) {
+        assert!(!String::from_utf8(bytes).unwrap().contains("${"), "`${{` in {}", rel.display());
+    }
+    // Into an empty directory too: nothing else is in the committed one.
+    let fresh = tmp.path().join("fresh");
+    let out = common::run(
+        &["generate", common::root().join(INTENT).to_str().unwrap(), "-o", fresh.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(files(&fresh), files(&committed));
+}
+
+#[test]
+fn the_flux_kustomization_applies_and_prunes_the_rendered_directory_only() {
+    let flux = parse_file(&common::root().join("examples/flux/clusters/production/network-policies.yaml"));
+    assert_eq!(str_at(&flux, "apiVersion"), "kustomize.toolkit.fluxcd.io/v1");
+    assert_eq!(str_at(&flux, "kind"), "Kustomization");
+    assert_eq!(str_at(&flux, "spec.prune"), "true");
+    assert_eq!(str_at(&flux, "spec.sourceRef.kind"), "GitRepository");
+    let path = str_at(&flux, "spec.path");
+    assert_eq!(path.strip_prefix("./"), Some(POLICIES), "the path is relative to the repository's root");
+    assert!(common::root().join(POLICIES).join("kustomization.yaml").is_file());
+    assert!(
+        !common::root().join(INTENT).starts_with(common::root().join(POLICIES)),
+        "the intent is never applied"
+    );
+
+    if !common::available("kubectl", &["version", "--client"]) {
+        return;
+    }
+    // What Flux builds from the directory: every policy the intent generates, nothing else.
+    let build = Command::new("kubectl").arg("kustomize").arg(common::root().join(POLICIES)).output().unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let sources = [netpol_intent::current::Source {
+        name: "build".to_string(),
+        text: String::from_utf8(build.stdout).unwrap(),
+    }];
+    let intent = std::fs::read_to_string(common::root().join(INTENT)).unwrap();
+    let report = netpol_intent::diff(&intent, &sources, "default").unwrap();
+    assert!(!report.has_differences(), "{}", netpol_intent::report::text(&report, false));
+    assert_eq!((report.unchanged, report.unmanaged.len()), (12, 0));
+}
+
+/// The `run` script and `env` of the step with id `check` in the CI workflow.
+fn ci_check() -> (String, Vec<(String, String)>) {
+    let workflow = parse_file(&common::root().join("examples/flux/ci-check.yaml"));
+    assert_eq!(str_at(&workflow, "defaults.run.shell"), "bash");
+    let job = workflow.get("jobs").unwrap().as_map().unwrap()[0].1.clone();
+    let steps = job.get("steps").unwrap().as_seq().unwrap();
+    let step =
+        steps.iter().find(|s| s.get("id").and_then(Node::as_str) == Some("check")).expect("a `check` step");
+    let script = str_at(step, "run").to_string();
+    assert!(!script.contains("${{"), "no expressions in the script's text");
+    let env = step
+        .get("env")
+        .unwrap()
+        .as_map()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.as_str().unwrap().to_string(), v.as_str().unwrap().to_string()))
+        .collect();
+    (script, env)
+}
+
+fn git(repo: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(repo)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Runs the CI check (as `shell: bash` does) in `repo`.
+fn run_check(repo: &Path) -> Output {
+    let (script, env) = ci_check();
+    let file = repo.parent().unwrap().join("check.sh");
+    std::fs::write(&file, script).unwrap();
+    Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(&file)
+        .current_dir(repo)
+        .envs(env)
+        .env("PATH", common::path_with_binary())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_ci_check_fails_exactly_when_the_committed_output_is_stale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    common::copy_tree(&common::root().join("examples/flux"), &repo.join("examples/flux"), &[]);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "policies"]);
+    let show = |out: &Output| {
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+
+    let clean = run_check(&repo);
+    assert!(clean.status.success(), "{}", show(&clean));
+    assert!(show(&clean).contains("examples/flux/policies is up to date"), "{}", show(&clean));
+
+    // The intent is edited and committed without re-rendering.
+    let intent = repo.join(INTENT);
+    let text = std::fs::read_to_string(&intent).unwrap();
+    assert!(text.contains("port: 5432"));
+    std::fs::write(&intent, text.replace("port: 5432", "port: 5433")).unwrap();
+    git(&repo, &["commit", "-qam", "edit the intent only"]);
+    let stale = run_check(&repo);
+    assert_eq!(stale.status.code(), Some(1), "{}", show(&stale));
+    assert!(
+        show(&stale).contains("::error title=netpol-intent::examples/flux/policies is not what"),
+        "{}",
+        show(&stale)
+    );
+    assert!(show(&stale).contains("+      port: 5433"), "the diff is shown: {}", show(&stale));
+
+    // Rendered and committed: clean again.
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "render"]);
+    assert!(run_check(&repo).status.success());
+
+    // A policy deleted in the commit: the check renders it back, and fails.
+    std::fs::remove_file(repo.join(POLICIES).join("data/default-deny-all.yaml")).unwrap();
+    git(&repo, &["commit", "-qam", "delete a policy"]);
+    let deleted = run_check(&repo);
+    assert_eq!(deleted.status.code(), Some(1), "{}", show(&deleted));
+    assert!(
+        show(&deleted).contains("?? examples/flux/policies/data/default-deny-all.yaml"),
+        "{}",
+        show(&deleted)
+    );
+}
