@@ -132,6 +132,19 @@ pub fn text(r: &Report, colour: bool) -> String {
     out
 }
 
+/// Appends `items` in order while `out` stays under [`MARKDOWN_LIMIT`] less `room`; returns
+/// how many were left out.
+fn push_while_fits(out: &mut String, items: Vec<String>, room: usize) -> usize {
+    let total = items.len();
+    for (shown, item) in items.into_iter().enumerate() {
+        if out.len() + item.len() + room > MARKDOWN_LIMIT {
+            return total - shown;
+        }
+        out.push_str(&item);
+    }
+    0
+}
+
 /// GitHub limits a job summary (and a comment) to 1 MiB; the report stays below this.
 pub const MARKDOWN_LIMIT: usize = 1_000_000;
 /// Longest diff shown for one policy.
@@ -240,28 +253,10 @@ pub fn markdown(r: &Report) -> String {
     }
     if !rows.is_empty() {
         out.push_str("| | policy | file |\n|---|---|---|\n");
-        let total = rows.len();
-        let mut shown = 0;
-        for row in rows {
-            if out.len() + row.len() + note_room > MARKDOWN_LIMIT {
-                break;
-            }
-            out.push_str(&row);
-            shown += 1;
-        }
-        left_out += total - shown;
+        left_out += push_while_fits(&mut out, rows, note_room);
         out.push('\n');
     }
-    let total = details.len();
-    let mut shown = 0;
-    for d in details {
-        if out.len() + d.len() + note_room > MARKDOWN_LIMIT {
-            break;
-        }
-        out.push_str(&d);
-        shown += 1;
-    }
-    left_out += total - shown;
+    left_out += push_while_fits(&mut out, details, note_room);
     if left_out > 0 {
         let _ = writeln!(
             out,
