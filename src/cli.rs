@@ -71,6 +71,41 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FailOn::Differences)]
         fail_on: FailOn,
     },
+    /// Print every connection the policies allow among the workloads: between workloads, and
+    /// between workloads and addresses (see docs/connectivity.md)
+    Connectivity {
+        /// The policies: NetworkPolicies in a YAML file, a directory (read recursively) or `-`;
+        /// or a NetworkIntent file, meaning the policies it generates
+        #[arg(long, value_name = "PATH")]
+        policies: PathBuf,
+        /// The Namespaces, Pods and workload controllers: a YAML file, a directory or `-`
+        #[arg(long, value_name = "PATH")]
+        workloads: PathBuf,
+        /// How to print the connections (`json` is the conformance format)
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The namespace of a policy that names none (as `kubectl apply -f` without `-n`)
+        #[arg(long, value_name = "NAMESPACE", default_value = "default")]
+        default_namespace: String,
+    },
+    /// Say whether SRC may connect to DST (on PORT), and which policies and rules decide it
+    Explain {
+        /// The source: a workload `namespace/name`, or an IP address
+        src: String,
+        /// The destination: a workload `namespace/name`, or an IP address
+        dst: String,
+        /// The port, as `5432` (TCP) or `53/UDP`; without it, every port
+        port: Option<String>,
+        /// The policies, as for `connectivity`
+        #[arg(long, value_name = "PATH")]
+        policies: PathBuf,
+        /// The workloads, as for `connectivity`
+        #[arg(long, value_name = "PATH")]
+        workloads: PathBuf,
+        /// The namespace of a policy that names none
+        #[arg(long, value_name = "NAMESPACE", default_value = "default")]
+        default_namespace: String,
+    },
     /// Print the JSON Schema of the NetworkIntent file
     Schema,
     /// Run as a KRM function for kpt and kustomize: ResourceList in, ResourceList out
@@ -124,6 +159,8 @@ pub enum Failure {
     Intent { file: String, diags: Vec<diag::Diagnostic> },
     /// The current policies cannot be read or are invalid.
     Current(Vec<crate::current::Problem>),
+    /// The workloads are invalid.
+    Workloads(Vec<crate::engine::workloads::Problem>),
     /// Anything else: one line, without the `error: ` prefix.
     Message(String),
 }
@@ -147,6 +184,9 @@ impl Failure {
             (Failure::Current(problems), ErrorFormat::Text) => crate::current::render_problems(problems),
             (Failure::Current(problems), ErrorFormat::Github) => {
                 crate::current::render_problems_github(problems)
+            }
+            (Failure::Workloads(problems), format) => {
+                crate::analyze::render_workload_problems(problems, format == ErrorFormat::Github)
             }
             (Failure::Message(m), ErrorFormat::Text) => format!("error: {m}\n"),
             (Failure::Message(m), ErrorFormat::Github) => {
@@ -212,6 +252,13 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         Some(Command::Diff { intent, against, format, color, default_namespace, fail_on }) => {
             let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
             diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
+        }
+        Some(Command::Connectivity { policies, workloads, format, default_namespace }) => {
+            connectivity(&policies, &workloads, format, &default_namespace, io).map(|out| (out, EXIT_OK))
+        }
+        Some(Command::Explain { src, dst, port, policies, workloads, default_namespace }) => {
+            explain(&[&src, &dst], port.as_deref(), &policies, &workloads, &default_namespace, io)
+                .map(|out| (out, EXIT_OK))
         }
         Some(Command::Schema) => Ok((schema(), EXIT_OK)),
         Some(Command::Krm) => return krm(io),
@@ -323,4 +370,45 @@ pub fn schema() -> String {
     let mut text = serde_json::to_string_pretty(&crate::intent::json_schema()).expect("a schema serializes");
     text.push('\n');
     text
+}
+
+/// The workloads and the policies of `connectivity` and `explain`; at most one of them may be
+/// standard input.
+fn read_workloads_and_policies(
+    policies: &Path,
+    workloads: &Path,
+    default_namespace: &str,
+    io: &mut Io,
+) -> Result<(crate::engine::Workloads, Vec<crate::engine::Policy>), Failure> {
+    if policies == Path::new("-") && workloads == Path::new("-") {
+        return Err(Failure::Message(
+            "`--policies` and `--workloads` cannot both be standard input".to_string(),
+        ));
+    }
+    let w = crate::analyze::read_workloads(workloads, io.stdin)?;
+    let p = crate::analyze::read_policies(policies, default_namespace, io.stdin)?;
+    Ok((w, p))
+}
+
+fn connectivity(
+    policies: &Path,
+    workloads: &Path,
+    format: Format,
+    default_namespace: &str,
+    io: &mut Io,
+) -> Result<String, Failure> {
+    let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
+    Ok(crate::analyze::connectivity(w, &p, format))
+}
+
+fn explain(
+    ends: &[&str; 2],
+    port: Option<&str>,
+    policies: &Path,
+    workloads: &Path,
+    default_namespace: &str,
+    io: &mut Io,
+) -> Result<String, Failure> {
+    let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
+    crate::analyze::explain(&w, &p, ends[0], ends[1], port)
 }

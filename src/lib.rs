@@ -5,11 +5,14 @@
 //! ([`cli`]), the KRM function and the GitHub Action are shells around it.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analyze;
 pub mod cli;
+pub mod connreport;
 pub mod current;
 pub mod decode;
 pub mod diag;
 pub mod diff;
+pub mod engine;
 pub mod expand;
 pub mod intent;
 pub mod krm;

@@ -1,0 +1,160 @@
+//! The shells of `connectivity` and `explain` (and the readers `verify` shares): read the
+//! workloads and the policies, call the engine, pick the renderer. Only this module and
+//! [`crate::cli`] touch files here.
+
+use std::io::Read;
+use std::net::IpAddr;
+use std::path::Path;
+
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+
+use crate::cli::{Failure, Format};
+use crate::current::{self, Problem, ProblemCode};
+use crate::engine::explain::End;
+use crate::engine::{self, workloads, Cluster, Connectivity, Policy, Protocol, Workloads};
+
+/// The workloads in a file, a directory tree or standard input (`-`).
+pub fn read_workloads(path: &Path, stdin: &mut dyn Read) -> Result<Workloads, Failure> {
+    let sources = current::collect(path, stdin).map_err(Failure::Current)?;
+    let texts: Vec<workloads::Text> =
+        sources.iter().map(|s| workloads::Text { name: &s.name, text: &s.text }).collect();
+    workloads::read(&texts).map_err(Failure::Workloads)
+}
+
+/// Renders problems as `error[invalid-workload]: file:line:col: message`, or as GitHub
+/// Actions annotations when `github`.
+pub fn render_workload_problems(problems: &[workloads::Problem], github: bool) -> String {
+    problems
+        .iter()
+        .map(|p| match github {
+            true => {
+                let file = (p.file != "<stdin>").then_some(p.file.as_str());
+                let title = "netpol-intent invalid-workload";
+                crate::diag::github_command(
+                    crate::diag::Severity::Error,
+                    file,
+                    p.line,
+                    p.col,
+                    title,
+                    &p.message,
+                )
+            }
+            false => format!("error[invalid-workload]: {}:{}:{}: {}\n", p.file, p.line, p.col, p.message),
+        })
+        .collect()
+}
+
+/// Whether `text` is a NetworkIntent file (its first document says so).
+fn is_intent(text: &str) -> bool {
+    let Ok(docs) = crate::yaml::parse(text, &Default::default()) else { return false };
+    docs.first().and_then(|d| d.get("kind")).and_then(|k| k.as_str()) == Some(crate::intent::KIND)
+}
+
+/// The policies at `path` compiled: NetworkPolicies in a file, a directory tree or standard
+/// input, or, when `path` is a NetworkIntent file, the policies it generates. A policy with
+/// no namespace is in `default_namespace`.
+pub fn read_policies(
+    path: &Path,
+    default_namespace: &str,
+    stdin: &mut dyn Read,
+) -> Result<Vec<Policy>, Failure> {
+    let sources = current::collect(path, stdin).map_err(Failure::Current)?;
+    if let [one] = sources.as_slice() {
+        if is_intent(&one.text) {
+            let policies = crate::generate(&one.text)
+                .map_err(|diags| Failure::Intent { file: one.name.clone(), diags })?;
+            return compile(&policies, |_| (one.name.clone(), 0));
+        }
+    }
+    let found = current::parse(&sources, default_namespace).map_err(Failure::Current)?;
+    let policies: Vec<NetworkPolicy> = found.iter().map(|p| p.policy.clone()).collect();
+    compile(&policies, |i| (found[i].location.file.clone(), found[i].location.line))
+}
+
+/// Compiles policies; `location(i)` says where the i-th was found, for errors.
+fn compile(
+    policies: &[NetworkPolicy],
+    location: impl Fn(usize) -> (String, usize),
+) -> Result<Vec<Policy>, Failure> {
+    engine::compile(policies).map_err(|errors| {
+        Failure::Current(
+            errors
+                .into_iter()
+                .map(|e| {
+                    let (file, line) = location(e.index);
+                    Problem {
+                        code: ProblemCode::InvalidPolicy,
+                        file,
+                        line,
+                        col: usize::from(line > 0),
+                        message: format!("NetworkPolicy `{}`: {}: {}", e.policy, e.path, e.message),
+                    }
+                })
+                .collect(),
+        )
+    })
+}
+
+/// `connectivity`: every allowed connection, rendered in `format`.
+pub fn connectivity(workloads: Workloads, policies: &[Policy], format: Format) -> String {
+    let cluster = Cluster::new(workloads);
+    let net = Connectivity::compute(&cluster, policies);
+    let entries = net.entries();
+    let w = &cluster.workloads;
+    match format {
+        Format::Text => crate::connreport::text::entries(w, &entries),
+        Format::Markdown => crate::connreport::markdown::entries(w, &entries),
+        Format::Json => crate::connreport::json::entries(w, &entries),
+    }
+}
+
+/// A workload `namespace/name` of `workloads`, or an IP address.
+fn end<'w>(workloads: &'w Workloads, name: &str) -> Result<End<'w>, Failure> {
+    if let Ok(ip) = name.parse::<IpAddr>() {
+        return Ok(End::Address(ip));
+    }
+    match workloads.find(name) {
+        Some(i) => Ok(End::Workload(&workloads.workloads[i])),
+        None => {
+            let known = workloads.workloads.iter().map(|w| w.id()).collect::<Vec<_>>();
+            let hint = crate::diag::did_you_mean(name, known.iter().map(String::as_str))
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            Err(Failure::Message(format!(
+                "`{name}` is neither a workload (namespace/name) nor an IP address{hint}"
+            )))
+        }
+    }
+}
+
+/// `PORT[/PROTO]`, as `5432` or `53/UDP`; TCP when no protocol is given.
+pub fn parse_port(text: &str) -> Result<(Protocol, u16), Failure> {
+    let (number, protocol) = text.split_once('/').unwrap_or((text, "TCP"));
+    let protocol = Protocol::parse(&protocol.to_ascii_uppercase());
+    match (number.parse::<u16>(), protocol) {
+        (Ok(n), Some(p)) if n >= 1 => Ok((p, n)),
+        _ => Err(Failure::Message(format!(
+            "`{text}` is not PORT[/PROTOCOL], as 5432 or 53/UDP (TCP, UDP, SCTP)"
+        ))),
+    }
+}
+
+/// `explain`: the verdict on `src` → `dst` (on `port`), and why, on each side.
+pub fn explain(
+    workloads: &Workloads,
+    policies: &[Policy],
+    src: &str,
+    dst: &str,
+    port: Option<&str>,
+) -> Result<String, Failure> {
+    let port = port.map(parse_port).transpose()?;
+    let (s, d) = (end(workloads, src)?, end(workloads, dst)?);
+    if let (End::Address(_), End::Address(_)) = (s, d) {
+        return Err(Failure::Message(
+            "one end must be a workload: policies say nothing between two addresses".to_string(),
+        ));
+    }
+    let e = engine::explain::explain(workloads, policies, s, d);
+    let q = crate::connreport::explain::Question { src, dst, port };
+    Ok(crate::connreport::explain::text(&q, &e))
+}

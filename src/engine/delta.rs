@@ -1,0 +1,111 @@
+//! The semantic diff: what changes between two connectivities over the same workloads (two
+//! policy sets, or what an intent means against what policies allow). `opened` holds what
+//! `after` allows and `before` does not; `closed` the reverse. Compared per class pair and
+//! per address atom of both, expanded to workloads only where something differs.
+
+use super::connset::ConnSet;
+use super::entries::{Endpoint, Entry};
+use super::ipset::{Atoms, IpRange, IpSet};
+use super::reach::Connectivity;
+use super::table::ConnId;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub opened: Vec<Entry>,
+    pub closed: Vec<Entry>,
+}
+
+impl Delta {
+    pub fn is_empty(&self) -> bool {
+        self.opened.is_empty() && self.closed.is_empty()
+    }
+}
+
+/// Compares two connectivities computed over the same cluster.
+///
+/// Panics if they were computed over different clusters.
+pub fn diff(before: &Connectivity, after: &Connectivity) -> Delta {
+    assert!(std::ptr::eq(before.cluster, after.cluster), "a diff needs one cluster");
+    let cluster = before.cluster;
+    let n = cluster.class_count();
+    // `same[a]`: the id in `after` of the set `before` calls `a`, to compare cells by id.
+    let same: Vec<Option<ConnId>> =
+        (0..before.table().len()).map(|a| after.table().find(before.table().get(a as ConnId))).collect();
+    let mut delta = Delta::default();
+    let workloads = cluster.workloads.workloads.len();
+    let mut changed = vec![false; n * n];
+    for s in 0..n {
+        for d in 0..n {
+            let (a, b) = (before.class_pair(s, d), after.class_pair(s, d));
+            changed[s * n + d] = same[a as usize] != Some(b);
+        }
+    }
+    let sets: Vec<IpSet> =
+        before.atoms().iter().chain(after.atoms().iter()).map(|r| IpSet::from_ranges([r])).collect();
+    let atoms = Atoms::new(&sets);
+    let by_class: Vec<AddressChanges> = (0..n).map(|c| address_changes(before, after, &atoms, c)).collect();
+    for s in 0..workloads {
+        for d in (0..workloads).filter(|&d| d != s) {
+            let (cs, cd) = (cluster.class_of[s], cluster.class_of[d]);
+            if changed[cs * n + cd] {
+                let (a, b) = (before.between(s, d), after.between(s, d));
+                push(&mut delta, Endpoint::Workload(s), Endpoint::Workload(d), a, b);
+            }
+        }
+        let (outgoing, incoming) = &by_class[cluster.class_of[s]];
+        for (set, a, b) in outgoing {
+            push(&mut delta, Endpoint::Workload(s), Endpoint::Addresses(set.clone()), a, b);
+        }
+        for (set, a, b) in incoming {
+            push(&mut delta, Endpoint::Addresses(set.clone()), Endpoint::Workload(s), a, b);
+        }
+    }
+    delta
+}
+
+/// Adds what `b` has and `a` lacks to `opened`, and the reverse to `closed`.
+fn push(delta: &mut Delta, src: Endpoint, dst: Endpoint, a: &ConnSet, b: &ConnSet) {
+    let (opened, closed) = (b.minus(a), a.minus(b));
+    if !opened.is_empty() {
+        delta.opened.push(Entry { src: src.clone(), dst: dst.clone(), conns: opened });
+    }
+    if !closed.is_empty() {
+        delta.closed.push(Entry { src, dst, conns: closed });
+    }
+}
+
+/// Address sets whose connections differ, with the connections before and after.
+type Changes = Vec<(IpSet, ConnSet, ConnSet)>;
+/// To addresses, and from addresses.
+type AddressChanges = (Changes, Changes);
+
+/// The changes between class `c` and addresses, on `atoms` (which cut both sides' atoms),
+/// grouped by (before, after) and in address order.
+fn address_changes(before: &Connectivity, after: &Connectivity, atoms: &Atoms, c: usize) -> AddressChanges {
+    type Groups = Vec<((ConnId, ConnId), Vec<IpRange>)>;
+    let (mut outgoing, mut incoming): (Groups, Groups) = (Vec::new(), Vec::new());
+    for range in atoms.iter() {
+        let ip = range.first();
+        let (ab, aa) = (before.atoms().of(ip), after.atoms().of(ip));
+        let out = (before.class_to_atom(c, ab), after.class_to_atom(c, aa));
+        let inc = (before.atom_to_class(ab, c), after.atom_to_class(aa, c));
+        for (groups, key) in [(&mut outgoing, out), (&mut incoming, inc)] {
+            if before.table().get(key.0) == after.table().get(key.1) {
+                continue;
+            }
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, ranges)) => ranges.push(range),
+                None => groups.push((key, vec![range])),
+            }
+        }
+    }
+    let sets = |groups: Groups| -> Changes {
+        groups
+            .into_iter()
+            .map(|((a, b), ranges)| {
+                (IpSet::from_ranges(ranges), before.table().get(a).clone(), after.table().get(b).clone())
+            })
+            .collect()
+    };
+    (sets(outgoing), sets(incoming))
+}

@@ -1,0 +1,265 @@
+//! Who can reach whom: for every ordered pair of classes, and between each class and each
+//! address atom, the connections allowed.
+//!
+//! A connection from S to D is allowed when D's ingress admits it and S's egress admits it
+//! (an address has no side of its own). A side admits everything when no policy isolates it
+//! for that direction; otherwise the union, over the rules of the policies that select it, of
+//! the rule's ports where the rule's peers hold the other end. Named ports resolve on the
+//! destination: the selected pod for ingress rules, each destination pod for egress rules,
+//! never on an address.
+//!
+//! The cost is per class and rule, not per pod pair: each side is one pass over the rules
+//! that apply to a class, each rule's peers already a set of classes and atoms.
+
+use super::bits::Bits;
+use super::cluster::Cluster;
+use super::connset::ConnSet;
+use super::ipset::{Atoms, IpRange, IpSet};
+use super::policy::{Peer, Policy, Rule};
+use super::table::{ConnId, ConnTable, ALL, NONE};
+
+/// The connections allowed between every two classes, and between classes and addresses.
+#[derive(Debug)]
+pub struct Connectivity<'c> {
+    pub cluster: &'c Cluster,
+    table: ConnTable,
+    atoms: Atoms,
+    /// `pairs[s * n + d]`: what class `s` may open to class `d`.
+    pairs: Vec<ConnId>,
+    /// `to_ips[s * k + a]`: what class `s` may open to atom `a`; `from_ips[d * k + a]`: what
+    /// atom `a` may open to class `d`.
+    to_ips: Vec<ConnId>,
+    from_ips: Vec<ConnId>,
+}
+
+/// One rule, with its peers as classes and atoms.
+struct Prepared<'p> {
+    rule: &'p Rule,
+    /// `None`: every class.
+    classes: Option<Bits>,
+    /// The atoms of the rule's address blocks (every atom for a rule with no peers).
+    atoms: Vec<usize>,
+    numeric: ConnId,
+}
+
+/// For each class, whether a direction isolates it, and the rules that then apply.
+struct Side<'p> {
+    isolated: Vec<bool>,
+    rules: Vec<Vec<usize>>,
+    prepared: Vec<Prepared<'p>>,
+}
+
+impl<'p> Side<'p> {
+    fn new(n: usize) -> Self {
+        Side { isolated: vec![false; n], rules: vec![Vec::new(); n], prepared: Vec::new() }
+    }
+}
+
+/// The address blocks of a rule's peers, united.
+fn blocks(rule: &Rule) -> IpSet {
+    let mut set = IpSet::empty();
+    for p in rule.peers.iter().flatten() {
+        if let Peer::Block { set: b, .. } = p {
+            set = set.union(b);
+        }
+    }
+    set
+}
+
+impl<'c> Connectivity<'c> {
+    /// Computes the connectivity `policies` allow among the cluster's workloads.
+    pub fn compute(cluster: &'c Cluster, policies: &[Policy]) -> Connectivity<'c> {
+        let n = cluster.class_count();
+        let rule_blocks: Vec<IpSet> =
+            policies.iter().flat_map(|p| p.ingress.iter().chain(&p.egress).flatten()).map(blocks).collect();
+        let atoms = Atoms::new(&rule_blocks);
+        let mut table = ConnTable::default();
+        let (mut ingress, mut egress) = (Side::new(n), Side::new(n));
+        for p in policies {
+            let mut selected = cluster.in_namespace(&p.namespace);
+            selected.and(&cluster.pods_matching(&p.selector));
+            for (side, rules) in [(&mut ingress, &p.ingress), (&mut egress, &p.egress)] {
+                let Some(rules) = rules else { continue };
+                let first = side.prepared.len();
+                for rule in rules {
+                    side.prepared.push(prepare(cluster, &atoms, &mut table, &p.namespace, rule));
+                }
+                for c in selected.iter() {
+                    side.isolated[c] = true;
+                    side.rules[c].extend(first..side.prepared.len());
+                }
+            }
+        }
+        let k = atoms.len();
+        let mut net = Connectivity {
+            cluster,
+            table,
+            atoms,
+            pairs: vec![ALL; n * n],
+            to_ips: vec![ALL; n * k],
+            from_ips: vec![ALL; n * k],
+        };
+        net.apply_ingress(&ingress);
+        net.apply_egress(&egress);
+        net
+    }
+
+    /// What each class's ingress admits, from every class and atom, into `pairs` and
+    /// `from_ips`.
+    fn apply_ingress(&mut self, side: &Side) {
+        let (n, k) = (self.cluster.class_count(), self.atoms.len());
+        let mut col = vec![NONE; n];
+        let mut ips = vec![NONE; k];
+        for d in (0..n).filter(|&d| side.isolated[d]) {
+            col.fill(NONE);
+            ips.fill(NONE);
+            for &r in &side.rules[d] {
+                let r = &side.prepared[r];
+                let ports = self.ports_towards(r, d);
+                self.admit(&mut col, &mut ips, r, ports, ports);
+            }
+            for (s, &cell) in col.iter().enumerate() {
+                self.pairs[s * n + d] = cell;
+            }
+            self.from_ips[d * k..(d + 1) * k].copy_from_slice(&ips);
+        }
+    }
+
+    /// What each class's egress admits, towards every class and atom, intersected into
+    /// `pairs`, and into `to_ips`.
+    fn apply_egress(&mut self, side: &Side) {
+        let (n, k) = (self.cluster.class_count(), self.atoms.len());
+        let mut row = vec![NONE; n];
+        let mut ips = vec![NONE; k];
+        for s in (0..n).filter(|&s| side.isolated[s]) {
+            row.fill(NONE);
+            ips.fill(NONE);
+            for &r in &side.rules[s] {
+                let r = &side.prepared[r];
+                if r.rule.ports.named.is_empty() {
+                    self.admit(&mut row, &mut ips, r, r.numeric, r.numeric);
+                    continue;
+                }
+                // Named ports: resolved on each destination class; addresses get the numbers.
+                let targets: Vec<usize> = match &r.classes {
+                    None => (0..n).collect(),
+                    Some(b) => b.iter().collect(),
+                };
+                for d in targets {
+                    let ports = self.ports_towards(r, d);
+                    row[d] = self.table.union(row[d], ports);
+                }
+                for &a in &r.atoms {
+                    ips[a] = self.table.union(ips[a], r.numeric);
+                }
+            }
+            for (d, &allowed) in row.iter().enumerate() {
+                let cell = &mut self.pairs[s * n + d];
+                *cell = self.table.intersect(*cell, allowed);
+            }
+            self.to_ips[s * k..(s + 1) * k].copy_from_slice(&ips);
+        }
+    }
+
+    /// Unions `to_classes` into the classes of the rule's peers and `to_atoms` into its atoms.
+    fn admit(
+        &mut self,
+        classes: &mut [ConnId],
+        ips: &mut [ConnId],
+        r: &Prepared,
+        to_classes: ConnId,
+        to_atoms: ConnId,
+    ) {
+        match &r.classes {
+            None => classes.iter_mut().for_each(|c| *c = self.table.union(*c, to_classes)),
+            Some(b) => b.iter().for_each(|c| classes[c] = self.table.union(classes[c], to_classes)),
+        }
+        r.atoms.iter().for_each(|&a| ips[a] = self.table.union(ips[a], to_atoms));
+    }
+
+    /// A rule's ports towards class `d`, named ports resolved on it.
+    fn ports_towards(&mut self, r: &Prepared, d: usize) -> ConnId {
+        if r.rule.ports.named.is_empty() {
+            return r.numeric;
+        }
+        let class = &self.cluster.classes[d];
+        let set = r.rule.ports.towards(Some(&|name, protocol| class.named_port(name, protocol)));
+        self.table.intern(set)
+    }
+
+    pub fn atoms(&self) -> &Atoms {
+        &self.atoms
+    }
+
+    pub fn table(&self) -> &ConnTable {
+        &self.table
+    }
+
+    /// What class `s` may open to class `d`.
+    pub fn class_pair(&self, s: usize, d: usize) -> ConnId {
+        self.pairs[s * self.cluster.class_count() + d]
+    }
+
+    /// What class `s` may open to atom `a`.
+    pub fn class_to_atom(&self, s: usize, a: usize) -> ConnId {
+        self.to_ips[s * self.atoms.len() + a]
+    }
+
+    /// What atom `a` may open to class `d`.
+    pub fn atom_to_class(&self, a: usize, d: usize) -> ConnId {
+        self.from_ips[d * self.atoms.len() + a]
+    }
+
+    /// What workload `src` may open to workload `dst` (indexes into the workloads).
+    pub fn between(&self, src: usize, dst: usize) -> &ConnSet {
+        let c = &self.cluster.class_of;
+        self.table.get(self.class_pair(c[src], c[dst]))
+    }
+
+    /// The addresses workload `src` may reach, grouped by what it may open to them, in
+    /// address order. Addresses it may open nothing to are left out.
+    pub fn to_addresses(&self, src: usize) -> Vec<(IpSet, &ConnSet)> {
+        let s = self.cluster.class_of[src];
+        self.by_conn(|a| self.class_to_atom(s, a))
+    }
+
+    /// The addresses that may reach workload `dst`, grouped likewise.
+    pub fn from_addresses(&self, dst: usize) -> Vec<(IpSet, &ConnSet)> {
+        let d = self.cluster.class_of[dst];
+        self.by_conn(|a| self.atom_to_class(a, d))
+    }
+
+    fn by_conn(&self, conn: impl Fn(usize) -> ConnId) -> Vec<(IpSet, &ConnSet)> {
+        let mut groups: Vec<(ConnId, Vec<IpRange>)> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for (a, range) in self.atoms.iter().enumerate() {
+            let id = conn(a);
+            if id != NONE {
+                let g = *index.entry(id).or_insert_with(|| {
+                    groups.push((id, Vec::new()));
+                    groups.len() - 1
+                });
+                groups[g].1.push(range);
+            }
+        }
+        groups.into_iter().map(|(id, ranges)| (IpSet::from_ranges(ranges), self.table.get(id))).collect()
+    }
+}
+
+fn prepare<'p>(
+    cluster: &Cluster,
+    atoms: &Atoms,
+    table: &mut ConnTable,
+    ns: &str,
+    rule: &'p Rule,
+) -> Prepared<'p> {
+    let numeric = table.intern(rule.ports.numeric.clone());
+    let Some(peers) = &rule.peers else {
+        return Prepared { rule, classes: None, atoms: (0..atoms.len()).collect(), numeric };
+    };
+    let mut classes = Bits::empty(cluster.class_count());
+    for p in peers {
+        classes.or(&cluster.peer_classes(p, ns));
+    }
+    Prepared { rule, classes: Some(classes), atoms: atoms.covering(&blocks(rule)), numeric }
+}

@@ -1,0 +1,390 @@
+//! The workloads policies apply to: Namespaces with their labels, and endpoints — Pods, and
+//! the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets,
+//! ReplicationControllers, Jobs and CronJobs (`spec.jobTemplate.spec.template`) — with their
+//! labels and named container ports. [`read`] picks them out of YAML texts (multi-document,
+//! `kind: List`); it is pure: the shell reads the files.
+//!
+//! The model (see docs/connectivity.md, "Assumptions"):
+//! - a workload's name is `namespace/metadata.name`; without `metadata.namespace` it is in
+//!   `default`; replicas, the controller's own labels and its `selector` do not matter;
+//! - every namespace carries `kubernetes.io/metadata.name: <name>`, as the API server sets it
+//!   (since 1.21), whatever the file says; a namespace that workloads use but no Namespace
+//!   object declares has that label only;
+//! - named ports are those of `spec.containers[].ports[]` (protocol TCP when absent).
+//!
+//! Every other kind is ignored. What Kubernetes would refuse, or could read otherwise than we
+//! do, is a [`Problem`]: a label value that is not a string (or a plain scalar a YAML 1.1
+//! reader takes for a boolean or number), a port that is not 1-65535, an unknown protocol, a
+//! duplicate name, a known kind with an unexpected apiVersion.
+
+use std::collections::BTreeMap;
+
+use super::connset::Protocol;
+use super::selector::Labels;
+use crate::yaml::{self, Node, Scalar, ScalarStyle};
+
+/// The label the API server sets on every namespace to its name.
+pub const METADATA_NAME: &str = "kubernetes.io/metadata.name";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Namespace {
+    pub name: String,
+    /// With [`METADATA_NAME`] always set.
+    pub labels: Labels,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub protocol: Protocol,
+    pub number: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workload {
+    pub namespace: String,
+    pub name: String,
+    /// `Pod`, `Deployment`, ...
+    pub kind: String,
+    /// The pod's (or pod template's) labels.
+    pub labels: Labels,
+    pub ports: Vec<ContainerPort>,
+}
+
+impl Workload {
+    /// `namespace/name`.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    /// The number of the container port called `name` on `protocol`.
+    pub fn named_port(&self, name: &str, protocol: Protocol) -> Option<u16> {
+        self.ports
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name) && p.protocol == protocol)
+            .map(|p| p.number)
+    }
+}
+
+/// Namespaces (sorted by name) and workloads (sorted by namespace, then name).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Workloads {
+    pub namespaces: Vec<Namespace>,
+    pub workloads: Vec<Workload>,
+}
+
+/// Something in a workloads file that Kubernetes would refuse or read otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// The kinds read, with the apiVersion each must have and the path to its pod template (empty
+/// for a Pod, which is its own template).
+const KINDS: [(&str, &str, &[&str]); 8] = [
+    ("Pod", "v1", &[]),
+    ("ReplicationController", "v1", &["spec", "template"]),
+    ("Deployment", "apps/v1", &["spec", "template"]),
+    ("StatefulSet", "apps/v1", &["spec", "template"]),
+    ("DaemonSet", "apps/v1", &["spec", "template"]),
+    ("ReplicaSet", "apps/v1", &["spec", "template"]),
+    ("Job", "batch/v1", &["spec", "template"]),
+    ("CronJob", "batch/v1", &["spec", "jobTemplate", "spec", "template"]),
+];
+
+impl Workloads {
+    /// Builds the model from namespaces and workloads in any order: sorts them, sets
+    /// [`METADATA_NAME`], and adds the namespaces the workloads use but nobody declared.
+    pub fn new(mut namespaces: Vec<Namespace>, mut workloads: Vec<Workload>) -> Workloads {
+        for ns in &mut namespaces {
+            ns.labels.insert(METADATA_NAME.to_string(), ns.name.clone());
+        }
+        for w in &workloads {
+            if !namespaces.iter().any(|n| n.name == w.namespace) {
+                let labels = Labels::from([(METADATA_NAME.to_string(), w.namespace.clone())]);
+                namespaces.push(Namespace { name: w.namespace.clone(), labels });
+            }
+        }
+        namespaces.sort_by(|a, b| a.name.cmp(&b.name));
+        workloads.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        Workloads { namespaces, workloads }
+    }
+
+    /// The index of the workload `namespace/name`.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        let (ns, name) = id.split_once('/')?;
+        self.workloads.binary_search_by(|w| (w.namespace.as_str(), w.name.as_str()).cmp(&(ns, name))).ok()
+    }
+
+    pub fn namespace(&self, name: &str) -> Option<&Namespace> {
+        self.namespaces.iter().find(|n| n.name == name)
+    }
+}
+
+/// One source of text: its name (for messages) and content.
+pub struct Text<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// The namespaces and workloads in `texts`; every problem of every text, or the model.
+pub fn read(texts: &[Text]) -> Result<Workloads, Vec<Problem>> {
+    let mut reader = Reader::default();
+    for t in texts {
+        reader.file = t.name.to_string();
+        match yaml::parse(t.text, &yaml::Limits::default()) {
+            Ok(docs) => docs.iter().for_each(|d| reader.document(d)),
+            Err(e) => reader.problem_at(e.pos.line, e.pos.col, e.message),
+        }
+    }
+    reader.finish()
+}
+
+#[derive(Default)]
+struct Reader {
+    file: String,
+    namespaces: Vec<Namespace>,
+    workloads: Vec<Workload>,
+    /// `kind namespace/name` → where it was first seen, for duplicates.
+    seen: BTreeMap<(bool, String), String>,
+    problems: Vec<Problem>,
+}
+
+impl Reader {
+    fn problem_at(&mut self, line: usize, col: usize, message: String) {
+        self.problems.push(Problem { file: self.file.clone(), line, col, message });
+    }
+
+    fn problem(&mut self, node: &Node, message: String) {
+        self.problem_at(node.span.start.line, node.span.start.col, message);
+    }
+
+    fn document(&mut self, doc: &Node) {
+        let kind = doc.get("kind").and_then(Node::as_str).unwrap_or_default();
+        match doc.get("items").and_then(Node::as_seq) {
+            Some(items) if kind.ends_with("List") => items.iter().for_each(|i| self.object(i)),
+            _ => self.object(doc),
+        }
+    }
+
+    fn object(&mut self, node: &Node) {
+        let field = |key: &str| node.get(key).and_then(Node::as_str).unwrap_or_default();
+        let (api_version, kind) = (field("apiVersion"), field("kind"));
+        if kind == "Namespace" && api_version == "v1" {
+            return self.namespace(node);
+        }
+        let Some((_, expected, template)) = KINDS.iter().find(|(k, _, _)| *k == kind) else { return };
+        if api_version != *expected {
+            let message = format!("{kind} with apiVersion `{api_version}`: expected `{expected}`");
+            return self.problem(node, message);
+        }
+        let Some((namespace, name)) = self.names(node, kind) else { return };
+        let mut pod = node;
+        for key in *template {
+            match pod.get(key) {
+                Some(next) => pod = next,
+                None => {
+                    return self.problem(node, format!("{kind} `{name}` has no `{}`", template.join(".")))
+                }
+            }
+        }
+        let labels = pod.get("metadata").and_then(|m| m.get("labels"));
+        let labels = self.labels(labels);
+        let ports = self.ports(pod.get("spec").and_then(|s| s.get("containers")));
+        let workload = Workload { namespace, name, kind: kind.to_string(), labels, ports };
+        self.remember(node, false, &workload.id());
+        self.workloads.push(workload);
+    }
+
+    fn namespace(&mut self, node: &Node) {
+        let Some((_, name)) = self.names(node, "Namespace") else { return };
+        let labels = self.labels(node.get("metadata").and_then(|m| m.get("labels")));
+        self.remember(node, true, &name);
+        self.namespaces.push(Namespace { name, labels });
+    }
+
+    /// Reports an object seen before (two workloads `ns/name`, or two Namespaces).
+    fn remember(&mut self, node: &Node, namespace: bool, id: &str) {
+        let here = format!("{}:{}", self.file, node.span.start.line);
+        if let Some(first) = self.seen.insert((namespace, id.to_string()), here) {
+            let what = if namespace { "Namespace" } else { "workload" };
+            self.problem(node, format!("{what} `{id}` is also defined at {first}"));
+        }
+    }
+
+    /// `(namespace, name)` of an object: `metadata.name` is required, `namespace` defaults.
+    fn names(&mut self, node: &Node, kind: &str) -> Option<(String, String)> {
+        let meta = node.get("metadata");
+        let name = meta.and_then(|m| m.get("name")).and_then(|n| self.string(n));
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            self.problem(node, format!("{kind} has no `metadata.name`"));
+            return None;
+        };
+        let namespace = match meta.and_then(|m| m.get("namespace")).filter(|n| !n.is_null()) {
+            Some(n) => self.string(n)?,
+            None => "default".to_string(),
+        };
+        Some((namespace, name))
+    }
+
+    /// A scalar that every reader takes for the same string, else a problem.
+    fn string(&mut self, node: &Node) -> Option<String> {
+        match node.scalar() {
+            Some(Scalar::Str(s)) if node.style() == Some(ScalarStyle::Plain) && yaml::needs_quotes(s) => {
+                self.problem(node, format!("`{s}` is read as a boolean, a number or null by YAML 1.1 readers such as Kubernetes'; quote it"));
+                None
+            }
+            Some(Scalar::Str(s)) => Some(s.to_string()),
+            _ => {
+                self.problem(node, format!("expected a string, found {}", node.kind_name()));
+                None
+            }
+        }
+    }
+
+    fn labels(&mut self, node: Option<&Node>) -> Labels {
+        let mut labels = Labels::new();
+        let Some(node) = node.filter(|n| !n.is_null()) else { return labels };
+        let Some(entries) = node.as_map() else {
+            self.problem(node, format!("labels must be a mapping, found {}", node.kind_name()));
+            return labels;
+        };
+        for (k, v) in entries {
+            if let (Some(k), Some(v)) = (self.string(k), self.string(v)) {
+                labels.insert(k, v);
+            }
+        }
+        labels
+    }
+
+    fn ports(&mut self, containers: Option<&Node>) -> Vec<ContainerPort> {
+        let mut out = Vec::new();
+        for c in containers.and_then(Node::as_seq).unwrap_or_default() {
+            for p in c.get("ports").and_then(Node::as_seq).unwrap_or_default() {
+                out.extend(self.port(p));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn port(&mut self, p: &Node) -> Option<ContainerPort> {
+        let number = p.get("containerPort");
+        let number = match number.and_then(Node::as_i64) {
+            Some(n) if (1..=65535).contains(&n) => n as u16,
+            _ => {
+                self.problem(number.unwrap_or(p), "containerPort must be a number in 1-65535".to_string());
+                return None;
+            }
+        };
+        let protocol = match p.get("protocol") {
+            None => Protocol::TCP,
+            Some(n) => match n.as_str().and_then(Protocol::parse) {
+                Some(protocol) => protocol,
+                None => {
+                    self.problem(n, "protocol must be TCP, UDP or SCTP".to_string());
+                    return None;
+                }
+            },
+        };
+        let name = match p.get("name") {
+            None => None,
+            Some(n) => Some(self.string(n)?),
+        };
+        Some(ContainerPort { name, protocol, number })
+    }
+
+    fn finish(self) -> Result<Workloads, Vec<Problem>> {
+        if self.problems.is_empty() {
+            Ok(Workloads::new(self.namespaces, self.workloads))
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_one(text: &str) -> Result<Workloads, Vec<Problem>> {
+        read(&[Text { name: "w.yaml", text }])
+    }
+
+    #[test]
+    fn reads_every_workload_kind_and_namespaces() {
+        let text = "\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: shop, labels: {team: red, kubernetes.io/metadata.name: wrong}}
+- apiVersion: v1
+  kind: Service
+  metadata: {name: ignored, namespace: shop}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: shop, labels: {ignored: yes-really}}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: batch}}
+        spec:
+          containers:
+          - ports: [{containerPort: 8080, name: http}, {containerPort: 53, protocol: UDP, name: dns}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: solo}
+spec: {containers: [{name: c}]}
+";
+        let w = read_one(text).unwrap();
+        let names: Vec<(&str, &BTreeMap<String, String>)> =
+            w.namespaces.iter().map(|n| (n.name.as_str(), &n.labels)).collect();
+        assert_eq!(names[0].0, "default");
+        assert_eq!(names[1].1["kubernetes.io/metadata.name"], "shop");
+        assert_eq!(names[1].1["team"], "red");
+        assert_eq!(w.workloads.len(), 2);
+        let job = &w.workloads[w.find("shop/nightly").unwrap()];
+        assert_eq!((job.kind.as_str(), job.labels["app"].as_str()), ("CronJob", "batch"));
+        assert_eq!(job.named_port("dns", Protocol::UDP), Some(53));
+        assert_eq!(job.named_port("dns", Protocol::TCP), None);
+        assert_eq!(job.named_port("http", Protocol::TCP), Some(8080));
+        assert_eq!(w.workloads[w.find("default/solo").unwrap()].kind, "Pod");
+    }
+
+    #[test]
+    fn refuses_what_kubernetes_would_read_otherwise() {
+        let text = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {enabled: on, num: 5}}
+spec: {containers: [{ports: [{containerPort: 0}, {containerPort: 80, protocol: ICMP}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+---
+apiVersion: extensions/v1beta1
+kind: Deployment
+metadata: {name: old}
+";
+        let problems = read_one(text).unwrap_err();
+        let messages: Vec<String> =
+            problems.iter().map(|p| format!("{}:{} {}", p.line, p.col, p.message)).collect();
+        assert_eq!(messages.len(), 6, "{messages:#?}");
+        assert!(messages[0].starts_with("3:39 `on` is read as a boolean"), "{messages:#?}");
+        assert!(messages[1].starts_with("3:48 expected a string, found a number"), "{messages:#?}");
+        assert!(messages[2].contains("containerPort must be a number in 1-65535"));
+        assert!(messages[3].contains("protocol must be TCP, UDP or SCTP"));
+        assert!(messages[4].contains("workload `default/p` is also defined at w.yaml:1"));
+        assert!(messages[5].contains("Deployment with apiVersion `extensions/v1beta1`"));
+    }
+}
