@@ -1,7 +1,7 @@
 //! The connectivity for people: one block per workload, what it may open (`→`) to workloads
-//! and addresses, and what addresses may open to it (`←`).
+//! and addresses, and what addresses may open to it (`←`), each with the connections allowed.
 
-use super::endpoint_name;
+use super::endpoint_for_people;
 use crate::engine::{Endpoint, Entry, Workloads};
 
 /// The entries of [`crate::engine::Connectivity::entries`], which come grouped by workload
@@ -23,10 +23,10 @@ pub fn entries(workloads: &Workloads, entries: &[Entry]) -> String {
             .iter()
             .map(|e| match &e.src {
                 Endpoint::Workload(_) => {
-                    (format!("→ {}", endpoint_name(workloads, &e.dst)), e.conns.to_string())
+                    (format!("→ {}", endpoint_for_people(workloads, &e.dst)), e.conns.to_string())
                 }
                 Endpoint::Addresses(_) => {
-                    (format!("← {}", endpoint_name(workloads, &e.src)), e.conns.to_string())
+                    (format!("← {}", endpoint_for_people(workloads, &e.src)), e.conns.to_string())
                 }
             })
             .collect();
@@ -35,7 +35,8 @@ pub fn entries(workloads: &Workloads, entries: &[Entry]) -> String {
         if lines.is_empty() {
             out.push_str("  nothing in or out\n");
         }
-        let width = lines.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+        // Aligned, but a long address list does not push every line to the right.
+        let width = lines.iter().map(|(l, _)| l.chars().count()).filter(|&n| n <= 40).max().unwrap_or(0);
         for (left, conns) in lines {
             out.push_str(&format!("  {left:width$}  {conns}\n"));
         }

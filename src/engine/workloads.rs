@@ -218,11 +218,14 @@ impl Reader {
     /// `(namespace, name)` of an object: `metadata.name` is required, `namespace` defaults.
     fn names(&mut self, node: &Node, kind: &str) -> Option<(String, String)> {
         let meta = node.get("metadata");
-        let name = meta.and_then(|m| m.get("name")).and_then(|n| self.string(n));
-        let Some(name) = name.filter(|n| !n.is_empty()) else {
+        let name = match meta.and_then(|m| m.get("name")).filter(|n| !n.is_null()) {
+            Some(n) => self.string(n)?,
+            None => String::new(),
+        };
+        if name.is_empty() {
             self.problem(node, format!("{kind} has no `metadata.name`"));
             return None;
-        };
+        }
         let namespace = match meta.and_then(|m| m.get("namespace")).filter(|n| !n.is_null()) {
             Some(n) => self.string(n)?,
             None => "default".to_string(),

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod connlist;
 pub mod large;
 
 use std::ffi::OsString;
