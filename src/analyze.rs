@@ -12,6 +12,7 @@ use crate::cli::{Failure, Format};
 use crate::current::{self, Problem, ProblemCode};
 use crate::engine::explain::End;
 use crate::engine::{self, workloads, Cluster, Connectivity, Policy, Protocol, Workloads};
+use crate::validate::ValidIntent;
 
 /// The workloads in a file, a directory tree or standard input (`-`).
 pub fn read_workloads(path: &Path, stdin: &mut dyn Read) -> Result<Workloads, Failure> {
@@ -63,12 +64,17 @@ pub fn read_policies(
         if is_intent(&one.text) {
             let policies = crate::generate(&one.text)
                 .map_err(|diags| Failure::Intent { file: one.name.clone(), diags })?;
-            return compile(&policies, |_| (one.name.clone(), 0));
+            return compile_generated(&policies, &one.name);
         }
     }
     let found = current::parse(&sources, default_namespace).map_err(Failure::Current)?;
     let policies: Vec<NetworkPolicy> = found.iter().map(|p| p.policy.clone()).collect();
     compile(&policies, |i| (found[i].location.file.clone(), found[i].location.line))
+}
+
+/// Compiles the policies an intent file (`file`) generates.
+pub fn compile_generated(policies: &[NetworkPolicy], file: &str) -> Result<Vec<Policy>, Failure> {
+    compile(policies, |_| (file.to_string(), 0))
 }
 
 /// Compiles policies; `location(i)` says where the i-th was found, for errors.
@@ -157,4 +163,25 @@ pub fn explain(
     let e = engine::explain::explain(workloads, policies, s, d);
     let q = crate::connreport::explain::Question { src, dst, port };
     Ok(crate::connreport::explain::text(&q, &e))
+}
+
+/// `verify`: the intent's reading against `policies` among `workloads`, rendered; and whether
+/// they agree.
+pub fn verify(
+    intent: &ValidIntent,
+    workloads: Workloads,
+    policies: &[Policy],
+    file: &str,
+    format: Format,
+) -> (String, bool) {
+    let cluster = Cluster::new(workloads);
+    let actual = Connectivity::compute(&cluster, policies);
+    let delta = crate::verify::verify(intent, &actual);
+    let w = &cluster.workloads;
+    let out = match format {
+        Format::Text => crate::connreport::verify::text(w, file, &delta),
+        Format::Markdown => crate::connreport::verify::markdown(w, file, &delta),
+        Format::Json => crate::connreport::verify::json(w, &delta),
+    };
+    (out, delta.is_empty())
 }

@@ -106,6 +106,25 @@ enum Command {
         #[arg(long, value_name = "NAMESPACE", default_value = "default")]
         default_namespace: String,
     },
+    /// Check that the policies allow exactly what the intent says among the workloads: the
+    /// policies it generates, or those of `--policies`; exit 0 when they agree, 1 with every
+    /// extra and missing connection, 2 on error
+    Verify {
+        /// The NetworkIntent file, or `-` for standard input
+        intent: PathBuf,
+        /// The workloads, as for `connectivity`
+        #[arg(long, value_name = "PATH")]
+        workloads: PathBuf,
+        /// The policies to check instead of the generated ones (a repo's or a cluster's)
+        #[arg(long, value_name = "PATH")]
+        policies: Option<PathBuf>,
+        /// How to print the result
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The namespace of a policy that names none
+        #[arg(long, value_name = "NAMESPACE", default_value = "default")]
+        default_namespace: String,
+    },
     /// Print the JSON Schema of the NetworkIntent file
     Schema,
     /// Run as a KRM function for kpt and kustomize: ResourceList in, ResourceList out
@@ -260,6 +279,9 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
             explain(&[&src, &dst], port.as_deref(), &policies, &workloads, &default_namespace, io)
                 .map(|out| (out, EXIT_OK))
         }
+        Some(Command::Verify { intent, workloads, policies, format, default_namespace }) => {
+            verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io)
+        }
         Some(Command::Schema) => Ok((schema(), EXIT_OK)),
         Some(Command::Krm) => return krm(io),
         None if !io.stdin_is_terminal => return krm(io),
@@ -411,4 +433,28 @@ fn explain(
 ) -> Result<String, Failure> {
     let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
     crate::analyze::explain(&w, &p, ends[0], ends[1], port)
+}
+
+/// `verify`: the intent's reading against the generated policies, or `policies`.
+fn verify(
+    intent: &Path,
+    workloads: &Path,
+    policies: Option<&Path>,
+    format: Format,
+    default_namespace: &str,
+    io: &mut Io,
+) -> Result<(String, i32), Failure> {
+    let inputs = [Some(intent), Some(workloads), policies];
+    if inputs.iter().flatten().filter(|p| **p == Path::new("-")).count() > 1 {
+        return Err(Failure::Message("only one input can be standard input".to_string()));
+    }
+    let (name, text) = read_input(intent, io.stdin)?;
+    let valid = crate::load(&text).map_err(|diags| Failure::Intent { file: name.clone(), diags })?;
+    let w = crate::analyze::read_workloads(workloads, io.stdin)?;
+    let p = match policies {
+        Some(path) => crate::analyze::read_policies(path, default_namespace, io.stdin)?,
+        None => crate::analyze::compile_generated(&crate::expand::expand(&valid), &name)?,
+    };
+    let (output, agree) = crate::analyze::verify(&valid, w, &p, &name, format);
+    Ok((output, if agree { EXIT_OK } else { EXIT_DIFFERENCES }))
 }

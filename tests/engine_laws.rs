@@ -383,3 +383,52 @@ fn a_pod_no_policy_selects_reaches_and_is_reached_wherever_the_other_side_is_ope
         assert_eq!(conn.from_addresses(omega).len(), 1);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// verify's reading of the contract against the generator
+// ---------------------------------------------------------------------------------------------
+
+/// Every intent file of the examples and the tests (but the invalid ones), by path.
+fn intent_files() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() && !p.ends_with("tests/errors") {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "yaml") {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    walk(&root.join("examples"), &mut files);
+    walk(&root.join("tests"), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            let valid = text.contains("\nkind: NetworkIntent") && netpol_intent::load(&text).is_ok();
+            valid.then(|| (p.strip_prefix(root).unwrap().display().to_string(), text))
+        })
+        .collect()
+}
+
+#[test]
+fn verify_agrees_with_the_generator_on_every_example_and_test_intent() {
+    let mut intents = intent_files();
+    assert!(intents.len() >= 20, "expected the examples' and the tests' intents, found {}", intents.len());
+    intents.extend((0..100).map(|i| (format!("random intent {i}"), semantics::random::intent(i))));
+    for (i, (name, text)) in intents.iter().enumerate() {
+        let valid = netpol_intent::load(text).unwrap();
+        let intent = semantics::oracle::Intent::parse(text);
+        let model = semantics::random::cluster(&intent, i as u64);
+        let cluster = engine::Cluster::new(to_engine(&model));
+        let policies = engine::compile(&netpol_intent::generate(text).unwrap()).unwrap();
+        let conn = Connectivity::compute(&cluster, &policies);
+        let delta = netpol_intent::verify::verify(&valid, &conn);
+        let report = netpol_intent::connreport::verify::text(&cluster.workloads, name, &delta);
+        assert!(delta.is_empty(), "{report}\n{text}");
+    }
+}

@@ -5,6 +5,7 @@ pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod text;
+pub mod verify;
 
 use crate::engine::{Endpoint, IpSet, Workloads};
 

@@ -104,6 +104,34 @@ impl<'c> Connectivity<'c> {
         net
     }
 
+    /// A connectivity given by a reading rather than by policies: `pair(s, d)` for every two
+    /// classes, `to_atom(s, a)` and `from_atom(a, d)` for every class and atom of `atoms`. For
+    /// comparing what connections should be with what policies allow ([`super::delta::diff`]).
+    pub fn from_fn(
+        cluster: &'c Cluster,
+        atoms: Atoms,
+        mut pair: impl FnMut(usize, usize) -> ConnSet,
+        mut to_atom: impl FnMut(usize, IpRange) -> ConnSet,
+        mut from_atom: impl FnMut(IpRange, usize) -> ConnSet,
+    ) -> Connectivity<'c> {
+        let (n, k) = (cluster.class_count(), atoms.len());
+        let mut table = ConnTable::default();
+        let mut pairs = Vec::with_capacity(n * n);
+        for s in 0..n {
+            for d in 0..n {
+                pairs.push(table.intern(pair(s, d)));
+            }
+        }
+        let (mut to_ips, mut from_ips) = (Vec::with_capacity(n * k), Vec::with_capacity(n * k));
+        for c in 0..n {
+            for a in atoms.iter() {
+                to_ips.push(table.intern(to_atom(c, a)));
+                from_ips.push(table.intern(from_atom(a, c)));
+            }
+        }
+        Connectivity { cluster, table, atoms, pairs, to_ips, from_ips }
+    }
+
     /// What each class's ingress admits, from every class and atom, into `pairs` and
     /// `from_ips`.
     fn apply_ingress(&mut self, side: &Side) {
