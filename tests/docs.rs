@@ -104,3 +104,8 @@ fn the_flux_page_runs() {
 fn the_pre_commit_page_runs() {
     run_page("docs/pre-commit.md");
 }
+
+#[test]
+fn the_connectivity_page_runs() {
+    run_page("docs/connectivity.md");
+}

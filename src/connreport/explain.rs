@@ -33,10 +33,14 @@ fn side(q: &Question, d: Direction, pod: &str, other: &str, s: &Side) -> String 
             format!("  {what} of {pod}: not isolated (no policy selects it for {}): all\n", d.as_str())
         }
         Side::Isolated { policies, admitted } => {
+            let towards = match d {
+                Direction::Ingress => format!("from {other}"),
+                Direction::Egress => format!("to {other}"),
+            };
             let summary = match q.port {
                 Some((p, n)) if admitted.contains(p, n) => format!("admits {p} {n}"),
-                Some((p, n)) => format!("nothing admits {p} {n} from {other}"),
-                None if admitted.is_empty() => format!("nothing admits {other}"),
+                Some((p, n)) => format!("nothing admits {p} {n} {towards}"),
+                None if admitted.is_empty() => format!("nothing admits {towards}"),
                 None => format!("admits {admitted}"),
             };
             let mut out = format!("  {what} of {pod}: isolated by {}; {summary}\n", count(policies.len()));
