@@ -2,7 +2,9 @@
 //!
 //! The core is pure: parse → validate → expand → render → diff, each a function from data to
 //! data plus diagnostics ([`load`], [`expand::expand`], [`render::to_yaml`]). The command line
-//! ([`cli`]), the KRM function and the GitHub Action are shells around it.
+//! ([`cli`]), the KRM function and the GitHub Action are shells around it. Beside the core, the
+//! connectivity engine ([`engine`]) computes what any NetworkPolicies allow among workloads;
+//! [`verify`] reads what an intent means and compares the two.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analyze;

@@ -129,3 +129,77 @@ fn the_connection_lists_compare_by_meaning() {
     );
     assert!(Path::new(&common::root().join("tests/engine")).is_dir());
 }
+
+#[test]
+fn inputs_are_files_directories_standard_input_or_an_intent() {
+    // A case's folder as both inputs (each reader ignores the other's kinds), and the policies
+    // from standard input: the same connections.
+    let dir = common::root().join("tests/engine/and-vs-or-peers");
+    let expected = ConnList::parse(&std::fs::read_to_string(dir.join("expected.json")).unwrap());
+    let d = dir.to_str().unwrap();
+    let out = common::run(&["connectivity", "--policies", d, "--workloads", d, "--format", "json"], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(expected.differences(&ConnList::parse(&out.stdout)).is_empty(), "{}", out.stdout);
+    let policies = std::fs::read_to_string(dir.join("policies.yaml")).unwrap();
+    let out =
+        common::run(&["connectivity", "--policies", "-", "--workloads", d, "--format", "json"], &policies);
+    assert!(expected.differences(&ConnList::parse(&out.stdout)).is_empty(), "{}", out.stdout);
+    let out = common::run(&["connectivity", "--policies", "-", "--workloads", "-"], "");
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (2, "error: `--policies` and `--workloads` cannot both be standard input\n")
+    );
+    // An intent file stands for the policies it generates.
+    let hub = common::root().join("examples/hub-and-spoke");
+    let (intent, workloads) = (hub.join("intent.yaml"), hub.join("workloads.yaml"));
+    let generated = common::run(&["generate", intent.to_str().unwrap()], "").stdout;
+    let from_intent = common::run(
+        &["connectivity", "--policies", intent.to_str().unwrap(), "--workloads", workloads.to_str().unwrap()],
+        "",
+    );
+    let from_policies = common::run(
+        &["connectivity", "--policies", "-", "--workloads", workloads.to_str().unwrap()],
+        &generated,
+    );
+    assert_eq!(from_intent.stdout, from_policies.stdout);
+    assert!(
+        from_intent.stdout.contains("orders/orders-api\n  → data/postgres        TCP 5432\n"),
+        "{}",
+        from_intent.stdout
+    );
+}
+
+#[test]
+fn explain_names_unknown_workloads_and_bad_ports() {
+    let hub = common::root().join("examples/hub-and-spoke");
+    let (p, w) = (hub.join("intent.yaml"), hub.join("workloads.yaml"));
+    let (p, w) = (p.to_str().unwrap(), w.to_str().unwrap());
+    let out = common::run(
+        &["explain", "orders/orders-apl", "data/postgres", "--policies", p, "--workloads", w],
+        "",
+    );
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: `orders/orders-apl` is neither a workload (namespace/name) nor an IP address; did you mean `orders/orders-api`?\n"
+    );
+    let out = common::run(
+        &["explain", "orders/orders-api", "data/postgres", "5432/ICMP", "--policies", p, "--workloads", w],
+        "",
+    );
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    let out = common::run(
+        &["explain", "orders/orders-api", "data/postgres", "5432", "--policies", p, "--workloads", w],
+        "",
+    );
+    assert!(
+        out.stdout.starts_with("orders/orders-api → data/postgres on TCP 5432: allowed\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("      egress[0]: to[0] holds data/postgres; admits TCP 5432\n"),
+        "{}",
+        out.stdout
+    );
+}
