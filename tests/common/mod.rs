@@ -3,6 +3,7 @@
 
 pub mod image;
 pub mod large;
+pub mod release_server;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
