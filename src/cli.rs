@@ -38,14 +38,37 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print the NetworkPolicies an intent asks for, as one YAML stream
+    /// Print the NetworkPolicies intents ask for, as one YAML stream
+    ///
+    /// Several intents merge into one stream, sorted by namespace, then name; two that share a
+    /// name or a namespace are an error. An empty result is an error too: nothing is printed
+    /// rather than a stream that would delete every policy.
     Generate {
-        /// The NetworkIntent file, or `-` for standard input
-        intent: PathBuf,
+        /// NetworkIntent files, directories (each file under it whose document is a
+        /// NetworkIntent, see `discover`), or `-` for standard input
+        #[arg(required = true, value_name = "INTENT")]
+        intents: Vec<PathBuf>,
         /// Write one file per policy and a kustomization.yaml into this directory instead
-        /// (see docs/output-directory.md)
+        /// (one intent file only; see docs/output-directory.md)
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+    },
+    /// Print the NetworkIntent files under a directory, one per line
+    ///
+    /// Every .yaml, .yml and .json file (hidden ones and links to directories skipped) whose
+    /// document is a NetworkIntent as netpol-intent reads it. Exit status: 0 when some are
+    /// found, 1 when none is, 2 when a file cannot be read or is not YAML.
+    Discover {
+        /// The directory to search
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Copy this binary to a path, for an init container that puts it where another
+    /// container of the pod runs it
+    CopyBinary {
+        /// Where to write the binary (a file path; its directory must exist)
+        #[arg(value_name = "PATH")]
+        dest: PathBuf,
     },
     /// Compare what an intent generates with the NetworkPolicies in a file, a directory or
     /// standard input; exit 0 when they match, 1 when they differ (see --fail-on), 2 on error
@@ -182,6 +205,8 @@ pub enum Failure {
     Workloads(Vec<crate::engine::workloads::Problem>),
     /// Anything else: one line, without the `error: ` prefix.
     Message(String),
+    /// Several of the above, in order (one per intent file).
+    Many(Vec<Failure>),
 }
 
 impl Failure {
@@ -211,6 +236,7 @@ impl Failure {
             (Failure::Message(m), ErrorFormat::Github) => {
                 diag::github_command(diag::Severity::Error, None, 0, 0, "netpol-intent", m)
             }
+            (Failure::Many(failures), format) => failures.iter().map(|f| f.render(format)).collect(),
         }
     }
 }
@@ -266,8 +292,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         }
     };
     let result = match cli.command {
-        Some(Command::Generate { intent, output: None }) => generate(&intent, io).map(|out| (out, EXIT_OK)),
-        Some(Command::Generate { intent, output: Some(dir) }) => generate_into(&intent, &dir, io),
+        Some(Command::Generate { intents, output: None }) => generate(&intents, io).map(|out| (out, EXIT_OK)),
+        Some(Command::Generate { intents, output: Some(dir) }) => generate_into(&intents, &dir, io),
+        Some(Command::Discover { dir }) => discover(&dir, io),
+        Some(Command::CopyBinary { dest }) => copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
         Some(Command::Diff { intent, against, format, color, default_namespace, fail_on }) => {
             let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
             diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
@@ -341,14 +369,91 @@ pub fn read_input(path: &Path, stdin: &mut dyn Read) -> Result<(String, String),
     Ok((name, text))
 }
 
-fn generate(intent: &Path, io: &mut Io) -> Result<String, Failure> {
-    let (name, text) = read_input(intent, io.stdin)?;
-    let policies = crate::generate(&text).map_err(|diags| Failure::Intent { file: name, diags })?;
+/// The intents at `paths`: files, `-`, or directories (their NetworkIntent files, at least
+/// one), each read and validated; every invalid one is reported.
+fn load_intents(paths: &[PathBuf], stdin: &mut dyn Read) -> Result<Vec<crate::merge::Loaded>, Failure> {
+    let mut sources = Vec::new();
+    for path in paths {
+        if path != Path::new("-") && path.is_dir() {
+            let found = crate::discover::find(path).map_err(Failure::Current)?;
+            if found.is_empty() {
+                return Err(Failure::Message(no_intent(path)));
+            }
+            sources.extend(found.into_iter().map(|s| (s.name, s.text)));
+        } else {
+            sources.push(read_input(path, stdin)?);
+        }
+    }
+    let mut loaded = Vec::new();
+    let mut failures = Vec::new();
+    for (file, text) in sources {
+        match crate::load(&text) {
+            Ok(intent) => loaded.push(crate::merge::Loaded { file, intent }),
+            Err(diags) => failures.push(Failure::Intent { file, diags }),
+        }
+    }
+    match failures.len() {
+        0 => Ok(loaded),
+        1 => Err(failures.remove(0)),
+        _ => Err(Failure::Many(failures)),
+    }
+}
+
+fn no_intent(dir: &Path) -> String {
+    format!("no NetworkIntent in {}: no .yaml, .yml or .json file under it holds one", dir.display())
+}
+
+/// The policies of every intent, merged; an empty result is an error, never empty output.
+fn generate(paths: &[PathBuf], io: &mut Io) -> Result<String, Failure> {
+    let loaded = load_intents(paths, io.stdin)?;
+    let policies =
+        crate::merge::merge(&loaded).map_err(|c| Failure::Intent { file: c.file, diags: c.diags })?;
+    if policies.is_empty() {
+        let files: Vec<&str> = loaded.iter().map(|l| l.file.as_str()).collect();
+        return Err(Failure::Message(format!(
+            "{} generated no NetworkPolicy: printing nothing would tell a deployer to delete them all",
+            files.join(", ")
+        )));
+    }
     Ok(crate::render::to_yaml(&policies))
 }
 
+/// The NetworkIntent files under `dir`, one per line; none is exit status 1, with the reason.
+fn discover(dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
+    let found = crate::discover::find(dir).map_err(Failure::Current)?;
+    if found.is_empty() {
+        let _ = writeln!(io.stderr, "{}", no_intent(dir));
+        return Ok((String::new(), EXIT_DIFFERENCES));
+    }
+    Ok((found.iter().map(|s| format!("{}\n", s.name)).collect(), EXIT_OK))
+}
+
+/// Copies the running binary to `dest`: written beside it, made executable, then renamed
+/// over it, so that `dest` is never a partial file.
+fn copy_binary(dest: &Path) -> Result<(), Failure> {
+    let fail =
+        |e: std::io::Error| Failure::Message(format!("cannot copy the binary to {}: {e}", dest.display()));
+    let me = std::env::current_exe().map_err(fail)?;
+    let name =
+        dest.file_name().ok_or_else(|| Failure::Message(format!("{} is no file path", dest.display())))?;
+    let partial = dest.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    std::fs::copy(&me, &partial).map_err(fail)?;
+    #[cfg(unix)]
+    std::fs::set_permissions(&partial, std::os::unix::fs::PermissionsExt::from_mode(0o755)).map_err(fail)?;
+    std::fs::rename(&partial, dest).map_err(fail)
+}
+
 /// Writes the policies into `dir` (see [`crate::outdir`]); a summary goes to standard error.
-fn generate_into(intent: &Path, dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
+fn generate_into(intents: &[PathBuf], dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
+    let [intent] = intents else {
+        return Err(Failure::Message("`generate -o DIR` takes one intent file".to_string()));
+    };
+    if intent != Path::new("-") && intent.is_dir() {
+        return Err(Failure::Message(format!(
+            "`generate -o DIR` takes one intent file, not the directory {}",
+            intent.display()
+        )));
+    }
     let (name, text) = read_input(intent, io.stdin)?;
     let valid = crate::load(&text).map_err(|diags| Failure::Intent { file: name, diags })?;
     let policies = crate::expand::expand(&valid);

@@ -11,9 +11,11 @@
 //! (after a change to the generator: from `tests/action/repo/`, run
 //! `netpol-intent generate network/shop.yaml -o deploy/policies`, then the same for `web.yaml`).
 //!
-//! The install step is run against fakes: `curl` serves files from a directory of fake
-//! releases (made by `action/package.sh`, as a real release would be) and logs each URL;
-//! `cargo` logs its arguments and "installs" the binary under test.
+//! The install step is run for real against a fake release server on loopback: a thread here
+//! serves a directory of releases (made by `action/package.sh` and `sha256sum`, as the release
+//! workflow makes them) and logs each path asked for; the action runs from a scratch copy whose
+//! `Cargo.toml` names that server as its repository, and the real `curl` downloads from it.
+//! `cargo` is a fake that logs its arguments and "installs" the binary under test.
 
 mod common;
 
@@ -21,6 +23,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::release_server::ReleaseServer;
 use netpol_intent::yaml::Node;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -64,15 +67,26 @@ impl Run {
     }
 }
 
-/// A scratch workspace, runner temp directory and directory of fakes.
+/// The repository path of the fake release server, as `Cargo.toml`'s `repository` names it.
+const REPOSITORY: &str = "/netpol-intent/netpol-intent";
+
+/// A scratch workspace, runner temp directory, copy of the action, directory of fakes and
+/// release server.
 struct Scene {
     _tmp: tempfile::TempDir,
     workspace: PathBuf,
     temp: PathBuf,
     fakes: PathBuf,
-    releases: PathBuf,
+    /// The action, as the runner checks it out (`GITHUB_ACTION_PATH`), with `Cargo.toml`'s
+    /// `repository` the release server.
+    action: PathBuf,
+    /// What the release server serves.
+    served_root: PathBuf,
+    server: ReleaseServer,
     /// PATH for the steps.
     path: String,
+    /// `RUNNER_OS` and `RUNNER_ARCH`.
+    runner: (&'static str, &'static str),
 }
 
 impl Scene {
@@ -82,37 +96,46 @@ impl Scene {
         let tmp = tempfile::tempdir().unwrap();
         let workspace = tmp.path().join("workspace");
         common::copy_tree(&common::root().join("tests/action/repo"), &workspace, &[]);
-        let (temp, fakes, releases) =
-            (tmp.path().join("runner-temp"), tmp.path().join("fakes"), tmp.path().join("releases"));
-        for dir in [&temp, &fakes, &releases] {
+        let [temp, fakes, served_root, action] =
+            ["runner-temp", "fakes", "server", "action"].map(|d| tmp.path().join(d));
+        for dir in [&temp, &fakes, &served_root, &action.join("action")] {
             std::fs::create_dir_all(dir).unwrap();
         }
-        let fake = |name: &str, script: &str| {
-            let path = fakes.join(name);
-            std::fs::write(&path, script).unwrap();
-            executable(&path);
-        };
-        fake(
-            "curl",
-            &format!(
-                "#!/bin/bash\n# fake curl: curl -fsSL -o FILE URL\necho \"$4\" >> '{log}/curl.log'\n\
-                 [ -f '{releases}/'\"${{4##*/}}\" ] || exit 22\ncp '{releases}/'\"${{4##*/}}\" \"$3\"\n",
-                log = fakes.display(),
-                releases = releases.display()
-            ),
-        );
-        fake(
-            "cargo",
-            &format!(
+        let server = ReleaseServer::start(served_root.clone());
+        std::fs::copy(common::root().join("action.yml"), action.join("action.yml")).unwrap();
+        for script in common::files(&common::root().join("action"), ".sh") {
+            std::fs::copy(&script, action.join("action").join(script.file_name().unwrap())).unwrap();
+        }
+        let manifest = std::fs::read_to_string(common::root().join("Cargo.toml")).unwrap();
+        let real = "repository = \"https://github.com/netpol-intent/netpol-intent\"\n";
+        assert!(manifest.contains(real));
+        let fake = format!("repository = \"{}{REPOSITORY}\"\n", server.url);
+        std::fs::write(action.join("Cargo.toml"), manifest.replace(real, &fake)).unwrap();
+        let cargo = fakes.join("cargo");
+        std::fs::write(
+            &cargo,
+            format!(
                 "#!/bin/bash\n# fake cargo: logs, and installs the binary under test under --root\n\
                  echo \"$*\" >> '{log}/cargo.log'\nroot=\"${{@: -1}}\"\nmkdir -p \"$root/bin\"\n\
                  cp '{BIN}' \"$root/bin/netpol-intent\"\n",
                 log = fakes.display()
             ),
-        );
+        )
+        .unwrap();
+        executable(&cargo);
         let bin_dir = Path::new(BIN).parent().unwrap();
         let path = format!("{}:{}:{SYSTEM_PATH}", bin_dir.display(), fakes.display());
-        Scene { _tmp: tmp, workspace, temp, fakes, releases, path }
+        Scene {
+            _tmp: tmp,
+            workspace,
+            temp,
+            fakes,
+            action,
+            served_root,
+            server,
+            path,
+            runner: ("Linux", "X64"),
+        }
     }
 
     /// PATH without the binary under test, but with a netpol-intent of another version first.
@@ -122,6 +145,25 @@ impl Scene {
         std::fs::write(old.join("netpol-intent"), "#!/bin/sh\necho 'netpol-intent 0.0.1'\n").unwrap();
         executable(&old.join("netpol-intent"));
         self.path = format!("{}:{}:{SYSTEM_PATH}", old.display(), self.fakes.display());
+    }
+
+    /// Publishes the binary under test as the release `vVERSION` for `target` (see
+    /// [`common::release_server::publish`]); returns the release's directory on the server.
+    fn publish(&self, version: &str, target: &str) -> PathBuf {
+        self.publish_binary(version, target, Path::new(BIN))
+    }
+
+    /// [`Scene::publish`] with a stand-in that only says its version: for releases that must
+    /// not be installed.
+    fn publish_stub(&self, version: &str, target: &str) -> PathBuf {
+        let stub = common::release_server::stub_binary(&self.fakes, version);
+        self.publish_binary(version, target, &stub)
+    }
+
+    fn publish_binary(&self, version: &str, target: &str, binary: &Path) -> PathBuf {
+        let dir = self.served_root.join(release_path(version, "").trim_start_matches('/'));
+        common::release_server::publish(&dir, version, target, binary);
+        dir
     }
 
     fn log(&self, name: &str) -> String {
@@ -193,13 +235,13 @@ impl Scene {
                 .env("HOME", std::env::var_os("HOME").unwrap_or_default())
                 .env("CI", "true")
                 .env("GITHUB_ACTIONS", "true")
-                .env("GITHUB_ACTION_PATH", common::root())
+                .env("GITHUB_ACTION_PATH", &self.action)
                 .env("GITHUB_WORKSPACE", &self.workspace)
                 .env("GITHUB_OUTPUT", &output_file)
                 .env("GITHUB_STEP_SUMMARY", &summary)
                 .env("RUNNER_TEMP", &self.temp)
-                .env("RUNNER_OS", "Linux")
-                .env("RUNNER_ARCH", "X64");
+                .env("RUNNER_OS", self.runner.0)
+                .env("RUNNER_ARCH", self.runner.1);
             for (name, value) in map(step.get("env").unwrap_or(&Node::null())) {
                 command.env(name, evaluate(value.as_str().unwrap(), &input, &steps));
             }
@@ -272,7 +314,7 @@ const BOTH: &str = "network/shop.yaml\n\n  network/web.yaml  \n";
 fn the_action_declares_its_inputs_and_outputs_and_passes_inputs_through_the_environment() {
     let action = action();
     let inputs: Vec<&str> = map(action.get("inputs").unwrap()).into_iter().map(|(k, _)| k).collect();
-    assert_eq!(inputs, ["intent", "against", "format", "fail-on", "version"]);
+    assert_eq!(inputs, ["intent", "against", "format", "fail-on", "version", "install"]);
     for (name, spec) in map(action.get("inputs").unwrap()) {
         assert!(str_at(spec, "description").is_some_and(|d| d.len() > 20), "input {name} is undocumented");
     }
@@ -290,7 +332,7 @@ fn the_action_declares_its_inputs_and_outputs_and_passes_inputs_through_the_envi
 #[test]
 fn no_drift_sets_the_outputs_and_writes_both_reports_to_the_summary() {
     let scene = Scene::new();
-    let run = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("version", VERSION)]);
+    let run = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("install", "path")]);
     assert_eq!((run.status, &run.failed), (0, &None), "{run:#?}");
     assert_eq!(run.output("drift"), "false");
     for count in ["added", "changed", "removed", "dangerous", "widening"] {
@@ -303,9 +345,10 @@ fn no_drift_sets_the_outputs_and_writes_both_reports_to_the_summary() {
     assert!(run.output("report").ends_with(".md"));
     assert_eq!(report, run.summary);
     assert!(!run.stdout.contains("::error"), "{}", run.stdout);
-    // The binary on PATH had the version asked for: nothing was downloaded or built.
+    // `install: path`, and the binary on PATH has the version asked for: nothing was downloaded
+    // or built.
     assert_eq!(run.outputs.len(), 7);
-    assert_eq!((scene.log("curl.log"), scene.log("cargo.log")), (String::new(), String::new()));
+    assert_eq!((scene.server.served(), scene.log("cargo.log")), (Vec::<String>::new(), String::new()));
 }
 
 #[test]
@@ -321,11 +364,11 @@ fn drift_is_counted_over_intents_and_fails_the_step_only_when_asked() {
             ("intent", BOTH),
             ("against", "deploy/policies"),
             ("fail-on", fail_on),
-            ("version", VERSION),
+            ("install", "path"),
         ])
     };
 
-    let default = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("version", VERSION)]);
+    let default = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("install", "path")]);
     assert_eq!(default.status, 0, "drift does not fail the step by default: {default:#?}");
     assert_eq!(
         (
@@ -367,7 +410,7 @@ fn drift_is_counted_over_intents_and_fails_the_step_only_when_asked() {
         ("intent", BOTH),
         ("against", "deploy/policies"),
         ("fail-on", "dangers"),
-        ("version", VERSION),
+        ("install", "path"),
     ]);
     assert_eq!(dangers.status, 1, "{dangers:#?}");
     assert_eq!((dangers.output("drift"), dangers.output("widening")), ("false", "1"));
@@ -377,7 +420,7 @@ fn drift_is_counted_over_intents_and_fails_the_step_only_when_asked() {
 fn an_invalid_intent_is_annotated_on_its_file_and_line_and_fails_the_step() {
     let scene = Scene::new();
     let intents = "network/invalid.yaml\nnetwork/shop.yaml\n";
-    let run = scene.run(&[("intent", intents), ("against", "deploy/policies"), ("version", VERSION)]);
+    let run = scene.run(&[("intent", intents), ("against", "deploy/policies"), ("install", "path")]);
     assert_eq!((run.status, run.failed.as_deref()), (2, Some("diff")), "{run:#?}");
     let annotations: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(
@@ -403,7 +446,7 @@ fn an_invalid_intent_is_annotated_on_its_file_and_line_and_fails_the_step() {
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: [\n",
     );
     let run =
-        scene.run(&[("intent", "network/web.yaml"), ("against", "deploy/policies"), ("version", VERSION)]);
+        scene.run(&[("intent", "network/web.yaml"), ("against", "deploy/policies"), ("install", "path")]);
     assert_eq!(run.status, 2, "{run:#?}");
     assert!(run.stdout.contains("::error file=deploy/policies/web/broken.yaml,line="), "{}", run.stdout);
 }
@@ -417,7 +460,7 @@ fn the_report_file_is_in_the_format_asked() {
             ("intent", BOTH),
             ("against", "deploy/policies"),
             ("format", format),
-            ("version", VERSION),
+            ("install", "path"),
         ])
     };
     let json = with("json");
@@ -443,71 +486,160 @@ fn the_report_file_is_in_the_format_asked() {
     assert!(wrong.stdout.contains("::error title=netpol-intent::input `format` must be"), "{}", wrong.stdout);
 }
 
-#[test]
-fn without_the_binary_on_path_a_release_is_downloaded_and_its_checksum_checked() {
-    let mut scene = Scene::new();
-    scene.without_binary_on_path();
-    let packed = Command::new("bash")
-        .arg(common::root().join("action/package.sh"))
-        .args([VERSION, "x86_64-unknown-linux-gnu", BIN])
-        .arg(&scene.releases)
-        .output()
-        .unwrap();
-    assert!(packed.status.success(), "{}", String::from_utf8_lossy(&packed.stderr));
-
-    let run = scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies")]);
-    assert_eq!(run.status, 0, "{run:#?}");
-    let base = format!(
-        "https://github.com/netpol-intent/netpol-intent/releases/download/v{VERSION}/\
-         netpol-intent-{VERSION}-x86_64-unknown-linux-gnu.tar.gz"
-    );
-    assert_eq!(scene.log("curl.log"), format!("{base}\n{base}.sha256\n"));
-    assert_eq!(scene.log("cargo.log"), "");
-    assert!(scene.temp.join(format!("netpol-intent-{VERSION}/bin/netpol-intent")).is_file());
-    assert!(run.stdout.contains(&format!("netpol-intent {VERSION}\n")), "{}", run.stdout);
-    assert_eq!(run.output("drift"), "false");
-
-    // A download that does not match its checksum is not run.
-    let mut scene = Scene::new();
-    scene.without_binary_on_path();
-    let archive = format!("netpol-intent-{VERSION}-x86_64-unknown-linux-gnu.tar.gz");
-    std::fs::write(scene.releases.join(&archive), "not the archive").unwrap();
-    std::fs::write(
-        scene.releases.join(format!("{archive}.sha256")),
-        format!("{}  {archive}\n", "0".repeat(64)),
-    )
-    .unwrap();
-    let run = scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies")]);
-    assert_eq!(run.failed.as_deref(), Some("install"), "{run:#?}");
-    assert!(run.stdout.contains("FAILED"), "{run:#?}");
-    assert!(run.outputs.values().all(String::is_empty), "{run:#?}");
+/// Where the release server has a release's file.
+fn release_path(version: &str, file: &str) -> String {
+    format!("{REPOSITORY}/releases/download/v{version}/{file}")
 }
 
 #[test]
-fn without_a_release_the_action_builds_its_own_source_or_says_why_it_cannot() {
+fn by_default_the_release_binary_is_downloaded_and_checked_against_sha256sums() {
     let mut scene = Scene::new();
     scene.without_binary_on_path();
+    scene.publish(VERSION, "x86_64-unknown-linux-gnu");
     let run = scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies")]);
+    assert_eq!(run.status, 0, "{run:#?}");
+    let archive = format!("netpol-intent-{VERSION}-x86_64-unknown-linux-gnu.tar.gz");
+    assert_eq!(scene.server.served(), [release_path(VERSION, &archive), release_path(VERSION, "SHA256SUMS")]);
+    assert_eq!(scene.log("cargo.log"), "", "nothing is compiled unless asked");
+    assert!(run.stdout.contains(&format!("{archive}: checksum OK")), "{}", run.stdout);
+    let installed = scene.temp.join(format!("netpol-intent-{VERSION}/bin/netpol-intent"));
+    assert_eq!(std::fs::read(&installed).unwrap(), std::fs::read(BIN).unwrap());
+    assert!(run.stdout.contains(&format!("netpol-intent {VERSION}\n")), "{}", run.stdout);
+    assert_eq!(run.output("drift"), "false");
+
+    // An arm64 runner gets the aarch64 archive; a `v` before the version is allowed.
+    let mut scene = Scene::new();
+    scene.without_binary_on_path();
+    scene.runner = ("Linux", "ARM64");
+    scene.publish_stub(VERSION, "aarch64-unknown-linux-gnu");
+    let tag = format!("v{VERSION}");
+    let run =
+        scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies"), ("version", &tag)]);
+    let arm = format!("netpol-intent-{VERSION}-aarch64-unknown-linux-gnu.tar.gz");
+    assert_eq!(scene.server.served()[0], release_path(VERSION, &arm));
+    assert!(run.stdout.contains(&format!("{arm}: checksum OK")), "{run:#?}");
+    assert_ne!(run.failed.as_deref(), Some("install"), "{run:#?}");
+
+    // A runner no release is built for.
+    let mut scene = Scene::new();
+    scene.runner = ("Windows", "X64");
+    let run = scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies")]);
+    assert_eq!(run.failed.as_deref(), Some("install"), "{run:#?}");
+    assert!(run.stdout.contains("no release binary for Windows/X64: use install: source"), "{}", run.stdout);
+}
+
+#[test]
+fn a_download_that_does_not_match_its_checksum_is_not_installed() {
+    let archive = format!("netpol-intent-{VERSION}-x86_64-unknown-linux-gnu.tar.gz");
+    let tampered = |edit: &dyn Fn(&Path)| {
+        let mut scene = Scene::new();
+        scene.without_binary_on_path();
+        edit(&scene.publish_stub(VERSION, "x86_64-unknown-linux-gnu"));
+        let run = scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies")]);
+        assert_eq!((run.status, run.failed.as_deref()), (1, Some("install")), "{run:#?}");
+        assert!(run.outputs.values().all(String::is_empty), "{run:#?}");
+        assert!(!scene.temp.join(format!("netpol-intent-{VERSION}/bin/netpol-intent")).exists());
+        assert_eq!(scene.log("cargo.log"), "", "no fallback to compiling");
+        run.stdout
+    };
+    // The archive changed after the sums were made.
+    let out = tampered(&|dir| {
+        let mut bytes = std::fs::read(dir.join(&archive)).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(dir.join(&archive), bytes).unwrap();
+    });
+    assert!(out.contains(&format!("::error title=netpol-intent::checksum mismatch for {archive}")), "{out}");
+    // Sums that do not list the archive.
+    let out = tampered(&|dir| {
+        std::fs::write(dir.join("SHA256SUMS"), format!("{}  other.tar.gz\n", "0".repeat(64))).unwrap()
+    });
+    assert!(out.contains(&format!("SHA256SUMS of v{VERSION} has no checksum of {archive}")), "{out}");
+    // No sums at all.
+    let out = tampered(&|dir| std::fs::remove_file(dir.join("SHA256SUMS")).unwrap());
+    assert!(out.contains("SHA256SUMS: is there a release"), "{out}");
+    // No release at all.
+    let out = tampered(&|dir| std::fs::remove_dir_all(dir).unwrap());
+    assert!(out.contains(&format!("is there a release v{VERSION}?")), "{out}");
+}
+
+#[test]
+fn the_version_is_checked_before_it_reaches_any_url_or_path() {
+    let long = "9".repeat(70);
+    let bad = [
+        "1.0",
+        "../../../etc/passwd",
+        "0.1.0/../../x",
+        "v0.1.0; touch /tmp/x",
+        "$(id)",
+        "0.1.0 ",
+        "0.1.0\nx",
+        "01.2.3",
+        "1.2.3-a..b",
+        "latest",
+        &long,
+    ];
+    for version in bad {
+        let mut scene = Scene::new();
+        scene.without_binary_on_path();
+        for install in ["release", "source", "path"] {
+            let inputs = [
+                ("intent", "network/shop.yaml"),
+                ("against", "deploy/policies"),
+                ("version", version),
+                ("install", install),
+            ];
+            let run = scene.run(&inputs);
+            assert_eq!((run.status, run.failed.as_deref()), (1, Some("install")), "{version:?}: {run:#?}");
+            let message = "::error title=netpol-intent::input `version` must be a version number";
+            assert!(run.stdout.contains(message), "{version:?}: {}", run.stdout);
+        }
+        assert_eq!(scene.server.served(), Vec::<String>::new(), "{version:?}");
+        assert_eq!(scene.log("cargo.log"), "", "{version:?}");
+        let installed = common::tree(&scene.temp, &[]);
+        assert!(installed.iter().all(|p| !p.starts_with("netpol-intent-")), "{version:?}: {installed:?}");
+    }
+    let scene = Scene::new();
+    let run =
+        scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies"), ("install", "curl")]);
+    assert!(run.stdout.contains("input `install` must be release, source or path"), "{}", run.stdout);
+}
+
+#[test]
+fn the_action_compiles_its_own_source_only_when_asked() {
+    let mut scene = Scene::new();
+    scene.without_binary_on_path();
+    let run =
+        scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies"), ("install", "source")]);
     assert_eq!(run.status, 0, "{run:#?}");
     let root = scene.temp.join(format!("netpol-intent-{VERSION}"));
     assert_eq!(
         scene.log("cargo.log"),
-        format!("install --locked --path {} --root {}\n", common::root().display(), root.display())
+        format!("install --locked --path {} --root {}\n", scene.action.display(), root.display())
     );
-    assert_eq!(scene.log("curl.log").lines().count(), 1, "one failed download");
+    assert_eq!(scene.server.served(), Vec::<String>::new());
     assert_eq!(run.output("drift"), "false");
 
-    // Another version than the action's own, and no release of it.
+    // Another version than the action's own cannot be built from it.
     let mut scene = Scene::new();
     scene.without_binary_on_path();
-    let run =
-        scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies"), ("version", "v9.9.9")]);
+    let inputs = [
+        ("intent", "network/shop.yaml"),
+        ("against", "deploy/policies"),
+        ("version", "v9.9.9"),
+        ("install", "source"),
+    ];
+    let run = scene.run(&inputs);
     assert_eq!((run.status, run.failed.as_deref()), (1, Some("install")), "{run:#?}");
-    assert!(
-        run.stdout.contains("::error title=netpol-intent::version 9.9.9 has no release binary"),
-        "{run:#?}"
-    );
+    let message = format!("install: source builds the action's own source, {VERSION}, not 9.9.9");
+    assert!(run.stdout.contains(&message), "{run:#?}");
     assert_eq!(scene.log("cargo.log"), "");
+
+    // `install: path` with a netpol-intent of another version on PATH.
+    let run =
+        scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies"), ("install", "path")]);
+    assert_eq!((run.status, run.failed.as_deref()), (1, Some("install")), "{run:#?}");
+    assert!(run.stdout.contains(&format!("is netpol-intent 0.0.1, not {VERSION}")), "{}", run.stdout);
 }
 
 /// The example workflow uses the action with inputs it declares, and gives the required ones.

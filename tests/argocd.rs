@@ -1,12 +1,13 @@
 //! The Argo CD examples in `examples/argocd/`: the Config Management Plugin's `discover` and
-//! `generate` run here as the sidecar would run them; the patches apply, with the real
-//! `kubectl kustomize`, to a stand-in for the stock repo-server; the PreSync hook's manifests
-//! build into read-only hooks, and its script runs against recorded `kubectl get
-//! networkpolicies --all-namespaces -o yaml` outputs (`tests/argocd/live-*.yaml`) through a
-//! fake `kubectl` first on PATH.
+//! `generate` commands run here as the sidecar would run them, and in the image; the patches
+//! apply, with the real `kubectl kustomize`, to a stand-in for the stock repo-server, and the
+//! native kustomize route's init container copies the binary out of the image; the PreSync
+//! hook's manifests build into read-only hooks, and its pod runs against recorded `kubectl get
+//! networkpolicies --all-namespaces -o yaml` outputs (`tests/argocd/live-*.yaml`): the init
+//! container's command with a fake `kubectl`, then the check container here and in the image.
 //!
-//! Where kubectl is not installed the kustomize tests say so and pass, unless
-//! `NETPOL_INTENT_REQUIRE_KPT=1` is set, as CI does.
+//! Where kubectl or podman is not installed those tests say so and pass, unless
+//! `NETPOL_INTENT_REQUIRE_KPT=1` or `NETPOL_INTENT_REQUIRE_PODMAN=1` is set, as CI does.
 
 mod common;
 
@@ -75,11 +76,6 @@ fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()
 }
 
-/// Runs a bash script in `dir` with `path` as PATH.
-fn bash(script: &Path, dir: &Path, path: &std::ffi::OsStr) -> Output {
-    Command::new("bash").arg(script).current_dir(dir).env("PATH", path).output().unwrap()
-}
-
 fn kustomize(dir: &Path) -> Vec<Node> {
     let out = Command::new("kubectl").arg("kustomize").arg(dir).output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
@@ -92,109 +88,149 @@ fn generated(intent: &Path) -> String {
     out.stdout
 }
 
+/// The image the examples name (with its tag; docs/install.md shows how to pin its digest).
+const IMAGE: &str = "ghcr.io/netpol-intent/netpol-intent:0.1.0";
+
 // ----- Config Management Plugin --------------------------------------------------------------
 
 fn plugin() -> Node {
     parse_file(&example("cmp/plugin.yaml")).remove(0)
 }
 
-/// Runs the plugin's `discover.find.command` in `dir`.
-fn discover(dir: &Path) -> String {
-    let plugin = plugin();
-    let command = strings(at(&plugin, "spec.discover.find.command"));
-    let out = Command::new(command[0]).args(&command[1..]).current_dir(dir).output().unwrap();
-    assert!(out.status.success(), "discovery must not fail: {}", text(&out));
-    stdout(&out)
+/// The plugin's command at `key` (`spec.discover.find.command`, `spec.generate.command`).
+fn plugin_command(key: &str) -> Vec<String> {
+    strings(at(&plugin(), key)).into_iter().map(str::to_string).collect()
+}
+
+/// Runs the plugin's command at `key` in `dir` as the sidecar does, here: the image's
+/// `/netpol-intent` is the binary under test, and nothing else is on PATH.
+fn run_plugin(key: &str, dir: &Path) -> Output {
+    let command = plugin_command(key);
+    assert_eq!(command[0], "/netpol-intent", "the plugin runs the binary itself");
+    Command::new(env!("CARGO_BIN_EXE_netpol-intent"))
+        .args(&command[1..])
+        .current_dir(dir)
+        .env_clear()
+        .output()
+        .unwrap()
+}
+
+const DISCOVER: &str = "spec.discover.find.command";
+const GENERATE: &str = "spec.generate.command";
+
+/// Whether Argo CD picks the plugin for `dir`: its find command exits 0 and prints something.
+fn chosen(out: &Output) -> bool {
+    out.status.success() && !out.stdout.is_empty()
 }
 
 #[test]
-fn the_plugin_is_chosen_for_directories_with_an_intent() {
+fn the_plugin_is_chosen_for_directories_with_an_intent_as_netpol_intent_reads_it() {
     let plugin = plugin();
     assert_eq!(str_at(&plugin, "apiVersion"), "argoproj.io/v1alpha1");
     assert_eq!(str_at(&plugin, "kind"), "ConfigManagementPlugin");
-    assert_eq!(discover(&example("cmp/app")), "./network-intent.yaml\n");
+    let out = run_plugin(DISCOVER, &example("cmp/app"));
+    assert_eq!(stdout(&out), "./network-intent.yaml\n", "{}", text(&out));
+    assert!(chosen(&out));
 
+    // A quoted kind, a trailing comment, flow style, JSON, a nested directory: all found.
+    let out = run_plugin(DISCOVER, &common::root().join("tests/discover/app"));
+    assert_eq!(
+        stdout(&out),
+        "./comment.yml\n./flow.yaml\n./intent.json\n./nested/deep.yaml\n./quoted.yaml\n",
+        "{}",
+        text(&out)
+    );
+
+    // No intent: not chosen, with the reason in the repo-server's log.
     let tmp = tempfile::tempdir().unwrap();
-    assert_eq!(discover(tmp.path()), "", "an empty directory");
+    let none = run_plugin(DISCOVER, tmp.path());
+    assert!(!chosen(&none), "an empty directory: {}", text(&none));
     std::fs::write(tmp.path().join("app.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
         .unwrap();
+    std::fs::copy(common::root().join("tests/discover/app/notes.yaml"), tmp.path().join("notes.yaml"))
+        .unwrap();
     std::fs::write(tmp.path().join("notes.md"), "kind: NetworkIntent\n").unwrap();
-    assert_eq!(discover(tmp.path()), "", "no YAML file holds an intent");
-    std::fs::create_dir(tmp.path().join("net")).unwrap();
-    std::fs::copy(example("cmp/app/network-intent.yaml"), tmp.path().join("net/intent.yml")).unwrap();
-    assert_eq!(discover(tmp.path()), "./net/intent.yml\n");
-}
-
-/// The plugin's `generate` command is `generate.sh`, as the image installs it.
-#[test]
-fn the_image_installs_the_plugin_and_its_generate_script() {
-    assert_eq!(strings(at(&plugin(), "spec.generate.command")), ["netpol-intent-cmp-generate"]);
-    let dockerfile = std::fs::read_to_string(example("Dockerfile")).unwrap();
-    for line in [
-        "COPY examples/argocd/cmp/plugin.yaml /home/argocd/cmp-server/config/plugin.yaml",
-        "COPY examples/argocd/cmp/generate.sh /usr/local/bin/netpol-intent-cmp-generate",
-        "COPY --from=build /out/bin/netpol-intent /usr/local/bin/netpol-intent",
-        "USER 999",
-    ] {
-        assert!(dockerfile.lines().any(|l| l == line), "the Dockerfile lacks `{line}`");
-    }
+    let none = run_plugin(DISCOVER, tmp.path());
+    assert!(!chosen(&none), "files that only mention the word: {}", text(&none));
+    assert_eq!((none.status.code(), stderr(&none).contains("no NetworkIntent in .")), (Some(1), true));
 }
 
 #[test]
 fn plugin_generate_prints_the_policies_of_every_intent_and_nothing_else() {
-    let script = example("cmp/generate.sh");
-    let out = bash(&script, &example("cmp/app"), &common::path_with_binary());
+    let out = run_plugin(GENERATE, &example("cmp/app"));
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(stdout(&out), generated(&example("cmp/app/network-intent.yaml")));
     assert_eq!(stderr(&out), "");
 
-    // Two intents, in path order, one YAML stream.
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(example("cmp/app/network-intent.yaml"), tmp.path().join("b.yaml")).unwrap();
-    std::fs::create_dir(tmp.path().join("a")).unwrap();
-    std::fs::copy(
-        common::root().join("examples/hub-and-spoke/intent.yaml"),
-        tmp.path().join("a/platform.yaml"),
-    )
-    .unwrap();
-    let out = bash(&script, tmp.path(), &common::path_with_binary());
+    // Several intents: one stream, sorted by namespace then name, each policy once.
+    let app = common::root().join("tests/discover/app");
+    let out = run_plugin(GENERATE, &app);
     assert!(out.status.success(), "{}", text(&out));
-    let first = generated(&tmp.path().join("a/platform.yaml"));
-    let second = generated(&tmp.path().join("b.yaml"));
-    assert_eq!(stdout(&out), format!("{first}---\n{second}"));
+    let direct = common::run(&["generate", app.to_str().unwrap()], "");
+    assert_eq!(stdout(&out), direct.stdout);
     let docs = parse(&stdout(&out));
-    assert_eq!(docs.len(), parse(&first).len() + parse(&second).len());
-    assert!(docs.iter().all(|d| d.get("kind").and_then(Node::as_str) == Some("NetworkPolicy")));
+    assert_eq!(docs.len(), 7);
+    let keys: Vec<(&str, &str)> =
+        docs.iter().map(|d| (str_at(d, "metadata.namespace"), str_at(d, "metadata.name"))).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(keys, sorted);
+    assert!(docs.iter().all(|d| str_at(d, "kind") == "NetworkPolicy"));
 }
 
 #[test]
 fn plugin_generate_fails_loudly_rather_than_print_nothing() {
-    let script = example("cmp/generate.sh");
     let tmp = tempfile::tempdir().unwrap();
-    let out = bash(&script, tmp.path(), &common::path_with_binary());
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = run_plugin(GENERATE, tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("no NetworkIntent"), "{}", text(&out));
+    assert!(stderr(&out).contains("no NetworkIntent in ."), "{}", text(&out));
 
     // An invalid intent: its errors, nothing on standard output.
     std::fs::copy(common::root().join("tests/errors/unknown-field.yaml"), tmp.path().join("intent.yaml"))
         .unwrap();
-    let out = bash(&script, tmp.path(), &common::path_with_binary());
-    assert!(!out.status.success(), "{}", text(&out));
+    let out = run_plugin(GENERATE, tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert_eq!(stdout(&out), "");
     assert!(stderr(&out).contains("error[unknown-field]: ./intent.yaml:10:7"), "{}", text(&out));
 
-    // A netpol-intent that prints no policy (here a fake one that prints nothing).
+    // An intent next to a file that is not YAML (perhaps an intent someone broke).
     std::fs::copy(example("cmp/app/network-intent.yaml"), tmp.path().join("intent.yaml")).unwrap();
-    let fakes = tempfile::tempdir().unwrap();
-    let fake = fakes.path().join("netpol-intent");
-    std::fs::write(&fake, "#!/bin/sh\nexit 0\n").unwrap();
-    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let path = format!("{}:/usr/bin:/bin", fakes.path().display());
-    let out = bash(&script, tmp.path(), path.as_ref());
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("generated no NetworkPolicy"), "{}", text(&out));
+    std::fs::write(tmp.path().join("other.yaml"), "kind: NetworkIntent\nmetadata: [\n").unwrap();
+    let out = run_plugin(GENERATE, tmp.path());
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(2), ""), "{}", text(&out));
+    assert!(stderr(&out).contains("error[yaml-syntax]: ./other.yaml:"), "{}", text(&out));
+}
+
+/// The plugin's commands in the image, as the sidecar runs them: as user 999, on a read-only
+/// root, in the application's directory, with the plugin's configuration the image's own.
+#[test]
+fn the_plugin_commands_run_in_the_image_as_the_sidecar_runs_them() {
+    let Some(image) = common::image::image() else { return };
+    let in_image = |key: &str, dir: &Path| {
+        let command = plugin_command(key);
+        let run = common::image::Run {
+            mounts: vec![(dir, "/app", true)],
+            workdir: Some("/app"),
+            user: Some("999"),
+            command: Some(&command[0]),
+        };
+        run.output(image, &command[1..].iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    for dir in [example("cmp/app"), common::root().join("tests/discover/app")] {
+        for key in [DISCOVER, GENERATE] {
+            let (inside, here) = (in_image(key, &dir), run_plugin(key, &dir));
+            assert!(inside.status.success(), "{key} in {}: {}", dir.display(), text(&inside));
+            assert_eq!(stdout(&inside), stdout(&here), "{key} in {}", dir.display());
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let none = in_image(DISCOVER, tmp.path());
+    assert!(!chosen(&none), "{}", text(&none));
+    let empty = in_image(GENERATE, tmp.path());
+    assert_eq!((empty.status.code(), stdout(&empty).as_str()), (Some(2), ""), "{}", text(&empty));
+    assert!(stderr(&empty).contains("no NetworkIntent in ."), "{}", text(&empty));
 }
 
 /// A stand-in for the stock `argocd-repo-server` Deployment: its container, and the volumes
@@ -256,6 +292,7 @@ fn the_sidecar_patch_adds_the_plugin_container_to_the_repo_server() {
         at(pod, "containers").as_seq().unwrap().iter().map(|c| str_at(c, "name")).collect();
     assert_eq!(names, BTreeSet::from(["argocd-repo-server", "netpol-intent"]), "the stock container is kept");
     let sidecar = by_name(at(pod, "containers"), "netpol-intent");
+    assert_eq!(str_at(sidecar, "image"), IMAGE, "the sidecar is the netpol-intent image");
     assert_eq!(strings(at(sidecar, "command")), ["/var/run/argocd/argocd-cmp-server"]);
     assert_eq!(str_at(sidecar, "securityContext.runAsUser"), "999");
     let mounts: Vec<(&str, &str)> = at(sidecar, "volumeMounts")
@@ -289,10 +326,15 @@ fn native_kustomize_gets_exec_functions_and_the_binary_where_the_intent_looks() 
     assert_mounts_exist(pod, repo_server);
     let mount = by_name(at(repo_server, "volumeMounts"), "netpol-intent-bin");
     let init_mount = by_name(at(init, "volumeMounts"), "netpol-intent-bin");
-    // The init container copies the binary to the volume, under the name the repo-server mounts.
-    let command = strings(at(init, "command"));
-    assert_eq!(command[..2], ["cp", "/usr/local/bin/netpol-intent"]);
-    assert_eq!(command[2], format!("{}/{}", str_at(init_mount, "mountPath"), str_at(mount, "subPath")));
+    // The init container, the image's entrypoint, copies the binary to the volume, under the
+    // name the repo-server mounts.
+    assert_eq!(str_at(init, "image"), IMAGE);
+    assert!(init.get("command").is_none(), "the image has no shell and no cp: its entrypoint copies");
+    let args = strings(at(init, "args"));
+    assert_eq!(
+        args,
+        ["copy-binary", &format!("{}/{}", str_at(init_mount, "mountPath"), str_at(mount, "subPath"))]
+    );
     let in_repo_server = str_at(mount, "mountPath");
     assert!(by_name(at(repo_server, "volumeMounts"), "var-files").get("mountPath").is_some());
 
@@ -306,6 +348,27 @@ fn native_kustomize_gets_exec_functions_and_the_binary_where_the_intent_looks() 
         assert!(example("kustomize/app").join(resource).is_file(), "{resource}");
     }
     assert!(parse(&generated(&example("kustomize/app/network-intent.yaml"))).len() >= 4);
+}
+
+/// The init container's arguments, run in the image with a scratch directory as its volume:
+/// the binary it leaves there is whole, executable and runs (it is static) here.
+#[test]
+fn the_init_container_copies_the_binary_out_of_the_image() {
+    let Some(image) = common::image::image() else { return };
+    let patch = parse_file(&example("kustomize/repo-server-patch.yaml")).remove(0);
+    let init = by_name(at(&patch, "spec.template.spec.initContainers"), "install-netpol-intent");
+    let mount = str_at(&at(init, "volumeMounts").as_seq().unwrap()[0], "mountPath");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    let run = common::image::Run { mounts: vec![(tmp.path(), mount, false)], ..Default::default() };
+    let out = run.output(image, &strings(at(init, "args")));
+    assert!(out.status.success(), "{}", text(&out));
+    let copied = tmp.path().join("netpol-intent");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&copied).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o755);
+    assert_eq!(common::tree(tmp.path(), &[]), [PathBuf::from("netpol-intent")], "no partial file is left");
+    let version = Command::new(&copied).arg("--version").output().unwrap();
+    assert_eq!(stdout(&version), format!("netpol-intent {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 // ----- PreSync hook --------------------------------------------------------------------------
@@ -371,15 +434,20 @@ fn the_presync_hook_builds_into_read_only_hooks_that_run_the_check() {
         ("ServiceAccount", sa_name, sa_namespace)
     );
 
-    // The Job runs as that account, in its namespace, the script of the ConfigMap.
+    // The Job runs as that account, in its namespace: kubectl's image reads the live policies
+    // into a shared volume, then the netpol-intent image checks them against the ConfigMap's
+    // intent.
     assert_eq!(str_at(job, "metadata.namespace"), sa_namespace);
     let pod = at(job, "spec.template.spec");
     assert_eq!(str_at(pod, "serviceAccountName"), sa_name);
     assert_eq!(str_at(job, "spec.backoffLimit"), "0");
     let config = one(&docs, "ConfigMap");
     assert_eq!(str_at(config, "metadata.namespace"), sa_namespace);
+    let init = &at(pod, "initContainers").as_seq().unwrap()[0];
+    assert!(str_at(init, "image").starts_with("registry.k8s.io/kubectl:v"), "the upstream kubectl image");
     let container = &at(pod, "containers").as_seq().unwrap()[0];
-    assert_eq!(str_at(container, "image"), "registry.example.com/netpol-intent:0.1.0");
+    assert_eq!(str_at(container, "image"), IMAGE);
+    assert!(container.get("command").is_none(), "the image's entrypoint runs, no shell");
     let volume = at(pod, "volumes")
         .as_seq()
         .unwrap()
@@ -391,19 +459,41 @@ fn the_presync_hook_builds_into_read_only_hooks_that_run_the_check() {
         str_at(config, "metadata.name"),
         "the generated name, hash included"
     );
-    let mount = by_name(at(container, "volumeMounts"), str_at(volume, "name"));
+    let data: Vec<&str> =
+        at(config, "data").as_map().unwrap().iter().map(|(k, _)| k.as_str().unwrap()).collect();
+    assert_eq!(data, ["network-intent.yaml"]);
     assert_eq!(
-        strings(at(container, "command")),
-        ["bash", &format!("{}/check.sh", str_at(mount, "mountPath"))]
+        key(config, "data", "network-intent.yaml"),
+        std::fs::read_to_string(example("presync/network-intent.yaml")).unwrap()
     );
-    for file in ["check.sh", "network-intent.yaml"] {
-        let data = key(config, "data", file);
-        assert_eq!(data, std::fs::read_to_string(example("presync").join(file)).unwrap(), "{file}");
-    }
+    // Every mount is a volume of the pod; the live policies pass through an emptyDir.
+    assert_mounts_exist(pod, init);
+    assert_mounts_exist(pod, container);
+    let live = by_name(at(pod, "volumes"), "live");
+    assert!(live.get("emptyDir").is_some());
+}
+
+/// The Job of `presync/job.yaml`: its init container and its check container.
+fn job_containers() -> (Node, Node) {
+    let job = parse_file(&example("presync/job.yaml")).remove(0);
+    let pod = at(&job, "spec.template.spec");
+    let init = at(pod, "initContainers").as_seq().unwrap()[0].clone();
+    let check = at(pod, "containers").as_seq().unwrap()[0].clone();
+    (init, check)
+}
+
+/// (volume name, mount path) of a container.
+fn mounts(container: &Node) -> Vec<(String, String)> {
+    at(container, "volumeMounts")
+        .as_seq()
+        .unwrap()
+        .iter()
+        .map(|m| (str_at(m, "name").to_string(), str_at(m, "mountPath").to_string()))
+        .collect()
 }
 
 /// A directory with a fake `kubectl` that prints a recorded output for exactly the command the
-/// check runs, or fails as kubectl does without a cluster.
+/// hook runs, or fails as kubectl does without a cluster.
 fn fake_kubectl(recording: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let body = match recording {
@@ -420,13 +510,84 @@ fn fake_kubectl(recording: Option<&str>) -> tempfile::TempDir {
     dir
 }
 
-/// Runs the check in `dir` (holding check.sh and network-intent.yaml) against a recording.
-fn check(dir: &Path, recording: Option<&str>) -> Output {
+/// The pod's volumes here: a directory per volume, the ConfigMap's holding `intent_dir`'s
+/// `network-intent.yaml`.
+struct Volumes {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Volumes {
+    fn new(intent_dir: &Path) -> Volumes {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        for volume in ["intent", "live", "tmp"] {
+            std::fs::create_dir(root.join(volume)).unwrap();
+            std::fs::set_permissions(root.join(volume), std::os::unix::fs::PermissionsExt::from_mode(0o777))
+                .unwrap();
+        }
+        std::fs::copy(intent_dir.join("network-intent.yaml"), root.join("intent/network-intent.yaml"))
+            .unwrap();
+        Volumes { _tmp: tmp, root }
+    }
+
+    /// `text` with each word that is in a mount of `container` moved to its volume's
+    /// directory here.
+    fn here(&self, container: &Node, text: &str) -> String {
+        let mounts = mounts(container);
+        let word = |w: &str| -> String {
+            for (volume, path) in &mounts {
+                if let Some(rest) =
+                    w.strip_prefix(path.as_str()).filter(|r| r.is_empty() || r.starts_with('/'))
+                {
+                    return format!("{}{rest}", self.root.join(volume).display());
+                }
+            }
+            w.to_string()
+        };
+        text.split(' ').map(word).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Runs the hook's pod here, against a recording of `kubectl get` (`None`: kubectl fails):
+/// the init container's command with bash and the fake kubectl, its mount paths mapped to
+/// directories; then, if it succeeded, the check container's arguments with the binary under
+/// test (in the image when `image` is given, with the real mounts). `dir` holds the intent.
+fn check_with(dir: &Path, recording: Option<&str>, image: Option<&str>) -> Output {
+    let (init, check) = job_containers();
+    let volumes = Volumes::new(dir);
+    let command = strings(at(&init, "command"));
+    assert_eq!(command[..2], ["/bin/bash", "-c"]);
     let kubectl = fake_kubectl(recording);
-    let bin = Path::new(env!("CARGO_BIN_EXE_netpol-intent")).parent().unwrap();
-    let path = format!("{}:{}:/usr/bin:/bin", kubectl.path().display(), bin.display());
-    // Run from elsewhere, as in the Job: the script finds the intent next to itself.
-    bash(&dir.join("check.sh"), &std::env::temp_dir(), path.as_ref())
+    let read = Command::new("bash")
+        .arg("-c")
+        .arg(volumes.here(&init, command[2]))
+        .env("PATH", format!("{}:/usr/bin:/bin", kubectl.path().display()))
+        .output()
+        .unwrap();
+    if !read.status.success() {
+        return read;
+    }
+    let args = strings(at(&check, "args"));
+    match image {
+        None => {
+            let args: Vec<String> = args.iter().map(|a| volumes.here(&check, a)).collect();
+            Command::new(env!("CARGO_BIN_EXE_netpol-intent")).args(&args).output().unwrap()
+        }
+        Some(image) => {
+            let dirs: Vec<(PathBuf, String)> =
+                mounts(&check).into_iter().map(|(v, path)| (volumes.root.join(v), path)).collect();
+            let run = common::image::Run {
+                mounts: dirs.iter().map(|(d, p)| (d.as_path(), p.as_str(), true)).collect(),
+                ..Default::default()
+            };
+            run.output(image, &args)
+        }
+    }
+}
+
+fn check(dir: &Path, recording: Option<&str>) -> Output {
+    check_with(dir, recording, None)
 }
 
 #[test]
@@ -435,11 +596,7 @@ fn the_presync_check_fails_the_sync_on_dangerous_drift_only() {
 
     let clean = check(&dir, Some("live-clean.yaml"));
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
-    assert_eq!(
-        stdout(&clean),
-        "intent `shop`: 0 to add, 0 to change, 0 to remove, 4 unchanged\n\
-         netpol-intent: no dangerous drift in the live cluster; the sync goes on\n"
-    );
+    assert_eq!(stdout(&clean), "intent `shop`: 0 to add, 0 to change, 0 to remove, 4 unchanged\n");
 
     // A deleted default-deny-all leaves `shop` open now; the sync puts it back, so it goes on.
     let removed = check(&dir, Some("live-default-deny-removed.yaml"));
@@ -455,17 +612,15 @@ fn the_presync_check_fails_the_sync_on_dangerous_drift_only() {
     let widening = check(&dir, Some("live-widening.yaml"));
     assert_eq!(widening.status.code(), Some(1), "{}", text(&widening));
     assert!(
-        stdout(&widening).contains(
-            "! shop/allow-all-debug  (<stdin>:83): widens Ingress access to pods the intent isolates"
-        ),
+        stdout(&widening).contains("! shop/allow-all-debug  (")
+            && stdout(&widening)
+                .contains("policies.yaml:83): widens Ingress access to pods the intent isolates"),
         "{}",
         text(&widening)
     );
-    assert!(stderr(&widening).contains("dangerous drift in the live cluster (above): failing the sync"));
 
     // The intent being synced drops `billing`: the sync would prune its default-deny-all.
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(dir.join("check.sh"), tmp.path().join("check.sh")).unwrap();
     let intent = std::fs::read_to_string(dir.join("network-intent.yaml")).unwrap();
     let dropped = intent.replace("namespaces: [shop, billing]", "namespaces: [shop]").replace(
         "    - name: payments\n      namespace: billing\n",
@@ -481,9 +636,34 @@ fn the_presync_check_fails_the_sync_on_dangerous_drift_only() {
         text(&lost)
     );
 
-    // No live policies to read: the check cannot be made, and says so.
+    // No live policies to read: the init container fails, so the Job and the sync do.
     let denied = check(&dir, None);
-    assert_eq!(denied.status.code(), Some(2), "{}", text(&denied));
+    assert_eq!(denied.status.code(), Some(1), "{}", text(&denied));
     assert!(stderr(&denied).contains("Unauthorized"), "{}", text(&denied));
-    assert!(stderr(&denied).contains("cannot read the live NetworkPolicies"), "{}", text(&denied));
+}
+
+/// The check container in the image, on the recorded live policies: what the Job logs and
+/// the exit status that fails the sync or lets it go on.
+#[test]
+fn the_presync_check_runs_in_the_image_on_recorded_live_policies() {
+    let Some(image) = common::image::image() else { return };
+    let dir = example("presync");
+    for (recording, status) in
+        [("live-clean.yaml", 0), ("live-default-deny-removed.yaml", 0), ("live-widening.yaml", 1)]
+    {
+        let inside = check_with(&dir, Some(recording), Some(image));
+        let here = check(&dir, Some(recording));
+        assert_eq!(inside.status.code(), Some(status), "{recording}: {}", text(&inside));
+        // The same report, but for the path of the live file, which differs.
+        let path_free = |out: &Output| {
+            stdout(out).lines().map(|l| l.split(" (").next().unwrap().to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(path_free(&inside), path_free(&here), "{recording}");
+    }
+    let widening = check_with(&dir, Some("live-widening.yaml"), Some(image));
+    assert!(
+        stdout(&widening).contains("(/live/policies.yaml:83): widens Ingress access"),
+        "{}",
+        text(&widening)
+    );
 }

@@ -1,8 +1,8 @@
 //! The commands in the docs work and print what the docs show. In each ```console block, a
 //! line `$ COMMAND` (continued by lines starting with `> `) is run with bash, standard error
 //! merged into standard output, and must exit 0 and print exactly the lines that follow it.
-//! The blocks of one page run in order in one scratch directory, where `examples/` is the
-//! repository's and `netpol-intent` is the binary under test.
+//! The blocks of one page run in order in one scratch directory, where `examples/` and
+//! `action/` are the repository's and `netpol-intent` is the binary under test.
 
 mod common;
 
@@ -52,7 +52,9 @@ fn run_page(page: &str) {
     let steps = steps(&text);
     assert!(steps.len() >= 5, "{page}: expected console examples");
     let tmp = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(common::root().join("examples"), tmp.path().join("examples")).unwrap();
+    for dir in ["examples", "action"] {
+        std::os::unix::fs::symlink(common::root().join(dir), tmp.path().join(dir)).unwrap();
+    }
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_netpol-intent")).parent().unwrap().to_path_buf();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     for step in steps {
@@ -108,4 +110,9 @@ fn the_pre_commit_page_runs() {
 #[test]
 fn the_connectivity_page_runs() {
     run_page("docs/connectivity.md");
+}
+
+#[test]
+fn the_install_page_runs() {
+    run_page("docs/install.md");
 }

@@ -97,14 +97,13 @@ fn the_flux_kustomization_applies_and_prunes_the_rendered_directory_only() {
     assert_eq!((report.unchanged, report.unmanaged.len()), (12, 0));
 }
 
-/// The `run` script and `env` of the step with id `check` in the CI workflow.
-fn ci_check() -> (String, Vec<(String, String)>) {
+/// The `run` script and `env` of the step with id `id` in the CI workflow.
+fn ci_step(id: &str) -> (String, Vec<(String, String)>) {
     let workflow = parse_file(&common::root().join("examples/flux/ci-check.yaml"));
     assert_eq!(str_at(&workflow, "defaults.run.shell"), "bash");
     let job = workflow.get("jobs").unwrap().as_map().unwrap()[0].1.clone();
     let steps = job.get("steps").unwrap().as_seq().unwrap();
-    let step =
-        steps.iter().find(|s| s.get("id").and_then(Node::as_str) == Some("check")).expect("a `check` step");
+    let step = steps.iter().find(|s| s.get("id").and_then(Node::as_str) == Some(id)).expect("the step");
     let script = str_at(step, "run").to_string();
     assert!(!script.contains("${{"), "no expressions in the script's text");
     let env = step
@@ -116,6 +115,10 @@ fn ci_check() -> (String, Vec<(String, String)>) {
         .map(|(k, v)| (k.as_str().unwrap().to_string(), v.as_str().unwrap().to_string()))
         .collect();
     (script, env)
+}
+
+fn ci_check() -> (String, Vec<(String, String)>) {
+    ci_step("check")
 }
 
 fn git(repo: &Path, args: &[&str]) {
@@ -189,4 +192,56 @@ fn the_ci_check_fails_exactly_when_the_committed_output_is_stale() {
         "{}",
         show(&deleted)
     );
+}
+
+/// The install step of the CI check, run against a fake release server on loopback (the
+/// step's GitHub URL pointed at it): it installs the release binary when the archive matches
+/// the release's SHA256SUMS, and fails when it does not. docs/install.md shows the same script.
+#[test]
+fn the_ci_check_installs_the_release_binary_only_when_its_checksum_matches() {
+    let (script, env) = ci_step("install");
+    let version = &env.iter().find(|(k, _)| k == "VERSION").expect("a VERSION").1;
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    let install_page = std::fs::read_to_string(common::root().join("docs/install.md")).unwrap();
+    assert!(install_page.contains(&script), "docs/install.md shows the install script:\n{script}");
+
+    let run = |tamper: &dyn Fn(&Path)| {
+        let tmp = tempfile::tempdir().unwrap();
+        let served = tmp.path().join("server");
+        let server = common::release_server::ReleaseServer::start(served.clone());
+        let release = served.join(format!("netpol-intent/netpol-intent/releases/download/v{version}"));
+        let binary = common::release_server::stub_binary(tmp.path(), version);
+        common::release_server::publish(&release, version, "x86_64-unknown-linux-gnu", &binary);
+        tamper(&release);
+        let real = "https://github.com/netpol-intent/netpol-intent/";
+        assert!(script.contains(real));
+        let local = script.replace(real, &format!("{}/netpol-intent/netpol-intent/", server.url));
+        let (runner_temp, github_path) = (tmp.path().join("runner-temp"), tmp.path().join("github-path"));
+        std::fs::create_dir(&runner_temp).unwrap();
+        let out = Command::new("bash")
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &local])
+            .envs(env.clone())
+            .env("RUNNER_TEMP", &runner_temp)
+            .env("GITHUB_PATH", &github_path)
+            .output()
+            .unwrap();
+        let path = std::fs::read_to_string(&github_path).unwrap_or_default();
+        let installed = Path::new(path.trim()).join("netpol-intent");
+        let runs = Command::new(&installed).arg("--version").output().is_ok_and(|o| o.status.success());
+        (out, runs, tmp)
+    };
+    let (ok, runs, _tmp) = run(&|_| {});
+    assert!(ok.status.success() && runs, "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains(": OK"));
+
+    let archive = format!("netpol-intent-{version}-x86_64-unknown-linux-gnu.tar.gz");
+    let (bad, runs, _tmp) = run(&|dir| {
+        let mut bytes = std::fs::read(dir.join(&archive)).unwrap();
+        bytes[100] ^= 1;
+        std::fs::write(dir.join(&archive), bytes).unwrap();
+    });
+    assert!(!bad.status.success() && !runs, "a changed archive is not installed");
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("FAILED"), "{bad:?}");
+    let (unlisted, runs, _tmp) = run(&|dir| std::fs::write(dir.join("SHA256SUMS"), "").unwrap());
+    assert!(!unlisted.status.success() && !runs, "an archive SHA256SUMS does not list is not installed");
 }

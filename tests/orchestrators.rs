@@ -7,8 +7,12 @@
 //! binary's directory first on PATH. kpt resolves a relative exec path against the directory
 //! it is run from, not against the package, so a path would tie the example to one layout.
 //!
-//! Where kpt (or kubectl) is not installed these tests say so and pass, unless
-//! `NETPOL_INTENT_REQUIRE_KPT=1` is set, as CI does.
+//! The same runs with the function as a container: `kpt fn eval --image` and a Kptfile whose
+//! function is `image:`, the image built by `dist/image.sh` and run by podman
+//! (`KPT_FN_RUNTIME=podman`), never pulled.
+//!
+//! Where kpt (or kubectl, or podman) is not installed these tests say so and pass, unless
+//! `NETPOL_INTENT_REQUIRE_KPT=1` (or `NETPOL_INTENT_REQUIRE_PODMAN=1`) is set, as CI does.
 
 mod common;
 
@@ -18,11 +22,15 @@ use std::process::{Command, Output};
 
 const SKIP: &[&str] = &[".expected"];
 
+/// Runs `program` in `dir`, with the test binary first on PATH and kpt running function images
+/// with podman.
 fn run(program: &str, args: &[&str], dir: &Path) -> Output {
     let out = Command::new(program)
         .args(args)
         .current_dir(dir)
         .env("PATH", common::path_with_binary())
+        .env("KPT_FN_RUNTIME", "podman")
+        .env("CONTAINERS_CONF", common::image::containers_conf())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
     out
@@ -59,11 +67,20 @@ fn package() -> (tempfile::TempDir, PathBuf) {
 /// Runs `kpt` twice over a fresh copy of the example package with `args` (from `cwd(pkg)`),
 /// checks the first run against `.expected/` and that the second changes nothing.
 fn twice(args: &[&str], cwd: impl Fn(&Path) -> PathBuf) {
+    twice_with(args, cwd, |_| {});
+}
+
+/// [`twice`], on a copy of the package changed by `prepare` first (the files it changes are
+/// the package's, not the run's).
+fn twice_with(args: &[&str], cwd: impl Fn(&Path) -> PathBuf, prepare: impl Fn(&Path)) {
     let (_tmp, pkg) = package();
+    let (_before_tmp, before) = package();
+    prepare(&pkg);
+    prepare(&before);
     let first = run("kpt", args, &cwd(&pkg));
     assert!(first.status.success(), "{}", text(&first));
     assert!(String::from_utf8_lossy(&first.stderr).contains("10 added"), "{}", text(&first));
-    common::golden_package(&example(), &example().join(".expected"), &pkg, SKIP);
+    common::golden_package(&before, &example().join(".expected"), &pkg, SKIP);
     for (rel, bytes) in snapshot(&pkg) {
         assert!(!String::from_utf8_lossy(&bytes).contains("${"), "`${{` in {}", rel.display());
     }
@@ -91,6 +108,43 @@ fn kpt_fn_render_writes_the_expected_files_and_a_second_run_changes_nothing() {
     twice(&["fn", "render", "--allow-exec"], Path::to_path_buf);
     // From another directory: the exec name is looked up on PATH, not next to the package.
     twice(&["fn", "render", "shop", "--allow-exec"], |pkg| pkg.parent().unwrap().to_path_buf());
+}
+
+#[test]
+fn kpt_fn_eval_with_the_image_writes_the_expected_files_and_a_second_run_changes_nothing() {
+    if !common::available("kpt", &["version"]) {
+        return;
+    }
+    let Some(image) = common::image::image() else { return };
+    let args = [
+        "fn",
+        "eval",
+        ".",
+        "--image",
+        image,
+        "--image-pull-policy",
+        "Never",
+        "--fn-config",
+        "network-intent.yaml",
+    ];
+    twice(&args, Path::to_path_buf);
+}
+
+/// The Kptfile's function as `image:` instead of `exec:`, as a package that pins the released
+/// image would have it.
+#[test]
+fn kpt_fn_render_with_the_image_in_the_kptfile_writes_the_expected_files_and_a_second_run_changes_nothing() {
+    if !common::available("kpt", &["version"]) {
+        return;
+    }
+    let Some(image) = common::image::image() else { return };
+    let use_image = |pkg: &Path| {
+        let kptfile = std::fs::read_to_string(pkg.join("Kptfile")).unwrap();
+        let changed = kptfile.replace("- exec: netpol-intent\n", &format!("- image: {image}\n"));
+        assert_ne!(changed, kptfile);
+        std::fs::write(pkg.join("Kptfile"), changed).unwrap();
+    };
+    twice_with(&["fn", "render", "--image-pull-policy", "never"], Path::to_path_buf, use_image);
 }
 
 /// Check mode as a kpt validator: drift fails the run, with a result per policy, and no file

@@ -1,9 +1,10 @@
 //! The pre-commit hooks in `.pre-commit-hooks.yaml`: each is a real subcommand of the binary,
-//! built the way pre-commit builds it (`language: rust`), and the configuration that
-//! docs/pre-commit.md shows works: each hook's `entry` followed by its documented `args` is run
-//! with the binary under test, in a scratch directory, as pre-commit would run it (from the
-//! repository's root, with no file names since `pass_filenames: false`). pre-commit itself is
-//! not needed.
+//! built the way pre-commit builds it (`language: rust`) or run from the released image
+//! (`language: docker_image`), and the configurations that docs/pre-commit.md shows work: each
+//! hook's `entry` followed by its documented `args` is run as pre-commit would run it, from the
+//! repository's root, with no file names since `pass_filenames: false`: with the binary under
+//! test, or, for the image hooks, in the image `dist/image.sh` builds, with podman, as
+//! pre-commit runs a `docker_image` hook. pre-commit itself is not needed.
 
 mod common;
 
@@ -25,82 +26,133 @@ fn hooks() -> Vec<Node> {
     parse(&text).remove(0).as_seq().unwrap().to_vec()
 }
 
+/// The image a `docker_image` hook names: this version's release.
+fn released_image() -> String {
+    format!("ghcr.io/netpol-intent/netpol-intent:{}", env!("CARGO_PKG_VERSION"))
+}
+
 #[test]
-fn each_hook_is_built_with_cargo_and_runs_a_real_subcommand() {
+fn each_hook_is_built_with_cargo_or_runs_the_released_image_and_runs_a_real_subcommand() {
     let hooks = hooks();
     let ids: Vec<&str> = hooks.iter().map(|h| str_at(h, "id")).collect();
-    assert_eq!(ids, ["netpol-intent-render", "netpol-intent-check"]);
+    assert_eq!(
+        ids,
+        [
+            "netpol-intent-render",
+            "netpol-intent-check",
+            "netpol-intent-render-image",
+            "netpol-intent-check-image"
+        ]
+    );
     for hook in &hooks {
-        assert_eq!(str_at(hook, "language"), "rust");
+        let entry: Vec<&str> = str_at(hook, "entry").split_whitespace().collect();
+        match str_at(hook, "language") {
+            "rust" => assert_eq!(entry[0], "netpol-intent", "the binary pre-commit installs"),
+            "docker_image" => {
+                assert_eq!(entry[0], released_image(), "the image of this release");
+                let plain = str_at(hook, "id").trim_end_matches("-image");
+                let twin = hooks.iter().find(|h| str_at(h, "id") == plain).expect("a plain twin");
+                assert_eq!(entry[1..].join(" "), str_at(twin, "entry").split_once(' ').unwrap().1);
+                assert_eq!(str_at(hook, "files"), str_at(twin, "files"));
+            }
+            other => panic!("language {other}"),
+        }
         assert_eq!(str_at(hook, "pass_filenames"), "false", "the hooks take their paths from `args`");
         assert!(!str_at(hook, "name").is_empty());
-        let entry: Vec<&str> = str_at(hook, "entry").split_whitespace().collect();
-        assert_eq!(entry[0], "netpol-intent", "the binary pre-commit installs");
         let help = common::run(&[entry[1], "--help"], "");
         assert_eq!(help.code, 0, "`{}` is no subcommand: {}", entry[1], help.stderr);
         assert!(str_at(hook, "files").contains("ya?ml"), "runs when a YAML file changes");
     }
 }
 
-/// The hooks configured in docs/pre-commit.md: the YAML block that starts with `repos:`
-/// (a whole `.pre-commit-config.yaml`) and those that start with `- id:` (more hooks for it).
-fn documented_hooks() -> Vec<Node> {
+/// The hooks configured in docs/pre-commit.md: in the YAML blocks that start with `repos:` (a
+/// whole `.pre-commit-config.yaml`: this repository's hooks, or local ones) and those that
+/// start with `- id:` (more of this repository's hooks). Returns (this repository's, local).
+fn documented_hooks() -> (Vec<Node>, Vec<Node>) {
     let page = std::fs::read_to_string(common::root().join("docs/pre-commit.md")).unwrap();
-    let mut hooks = Vec::new();
+    let (mut hooks, mut local) = (Vec::new(), Vec::new());
     for block in page.split("```yaml\n").skip(1) {
         let block = &block[..block.find("```").unwrap()];
         if block.starts_with("repos:") {
             let config = parse(block).remove(0);
             let repos = config.get("repos").unwrap().as_seq().unwrap();
             assert_eq!(repos.len(), 1);
+            let listed = repos[0].get("hooks").unwrap().as_seq().unwrap().iter().cloned();
+            if str_at(&repos[0], "repo") == "local" {
+                local.extend(listed);
+                continue;
+            }
             assert_eq!(str_at(&repos[0], "repo"), "https://github.com/netpol-intent/netpol-intent");
-            assert!(str_at(&repos[0], "rev").starts_with('v'), "a release tag");
-            hooks.extend(repos[0].get("hooks").unwrap().as_seq().unwrap().iter().cloned());
+            assert_eq!(str_at(&repos[0], "rev"), format!("v{}", env!("CARGO_PKG_VERSION")), "a release tag");
+            hooks.extend(listed);
         } else if block.trim_start().starts_with("- id:") {
             hooks.extend(parse(block).remove(0).as_seq().unwrap().iter().cloned());
         }
     }
-    hooks
+    (hooks, local)
 }
 
 #[test]
 fn the_documentation_configures_every_hook() {
-    let documented: Vec<String> = documented_hooks().iter().map(|h| str_at(h, "id").to_string()).collect();
+    let documented: Vec<String> = documented_hooks().0.iter().map(|h| str_at(h, "id").to_string()).collect();
     let declared: Vec<String> = hooks().iter().map(|h| str_at(h, "id").to_string()).collect();
     assert_eq!(documented, declared);
+    let local = documented_hooks().1;
+    assert_eq!(local.len(), 1);
+    assert_eq!(str_at(&local[0], "language"), "system");
 }
 
-/// Runs hook `id` as docs/pre-commit.md configures it, in `repo`: its entry, then its args.
-fn run_hook(repo: &Path, id: &str) -> Output {
-    let configured = documented_hooks()
+/// Runs hook `id` as docs/pre-commit.md configures it, in `repo`: its entry, then its args; an
+/// image hook in `image` (the released image's stand-in), as pre-commit runs `docker_image`.
+fn run_hook(repo: &Path, id: &str, image: Option<&str>) -> Output {
+    let (documented, local) = documented_hooks();
+    let configured = documented
         .into_iter()
         .find(|h| str_at(h, "id") == id)
         .unwrap_or_else(|| panic!("docs/pre-commit.md does not configure {id}"));
     let declared = hooks().into_iter().find(|h| str_at(h, "id") == id).unwrap();
+    let args = |hook: &Node| -> Vec<String> {
+        hook.get("args").unwrap().as_seq().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect()
+    };
     let entry: Vec<String> = str_at(&declared, "entry").split_whitespace().map(str::to_string).collect();
-    let args: Vec<String> = configured
-        .get("args")
-        .unwrap()
-        .as_seq()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
+    if str_at(&declared, "language") == "docker_image" {
+        assert_eq!(entry[0], released_image());
+        let image = image.expect("an image");
+        let (uid, gid) = (id_of("-u"), id_of("-g"));
+        let mount = format!("{}:/src:rw", repo.display());
+        let mut podman = Command::new("podman");
+        podman.env("CONTAINERS_CONF", common::image::containers_conf());
+        podman.args(["run", "--rm", "--network=none", "--pull=never", "-u", &format!("{uid}:{gid}")]);
+        podman.args(["-v", &mount, "--workdir", "/src", image]);
+        return podman.args(&entry[1..]).args(args(&configured)).output().unwrap();
+    }
     assert_eq!(entry[0], "netpol-intent");
+    // The local `language: system` hook of the same name runs the same command.
+    if let Some(same) = local.iter().find(|h| str_at(h, "id") == id) {
+        assert_eq!(str_at(same, "entry"), str_at(&declared, "entry"));
+        assert_eq!(args(same), args(&configured));
+    }
     Command::new(env!("CARGO_BIN_EXE_netpol-intent"))
         .args(&entry[1..])
-        .args(&args)
+        .args(args(&configured))
         .current_dir(repo)
         .output()
         .unwrap()
+}
+
+/// This process's user or group ID, as `id -u` or `id -g` prints it.
+fn id_of(flag: &str) -> String {
+    let out = Command::new("id").arg(flag).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 fn show(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
-#[test]
-fn the_documented_configuration_renders_and_checks() {
+/// Renders, checks, edits a policy by hand, checks and renders again with the hooks `render`
+/// and `check` (ids), in a scratch repository.
+fn render_and_check(render: &str, check: &str, image: Option<&str>) {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path();
     std::fs::create_dir(repo.join("deploy")).unwrap();
@@ -110,23 +162,34 @@ fn the_documented_configuration_renders_and_checks() {
     )
     .unwrap();
 
-    let render = run_hook(repo, "netpol-intent-render");
-    assert_eq!(render.status.code(), Some(0), "{}", show(&render));
-    assert_eq!(show(&render), "deploy/policies: 12 written, 0 unchanged, 0 removed, 0 other files kept\n");
+    let out = run_hook(repo, render, image);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert_eq!(show(&out), "deploy/policies: 12 written, 0 unchanged, 0 removed, 0 other files kept\n");
     assert!(repo.join("deploy/policies/kustomization.yaml").is_file());
 
-    let check = run_hook(repo, "netpol-intent-check");
-    assert_eq!(check.status.code(), Some(0), "{}", show(&check));
+    let out = run_hook(repo, check, image);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
 
     // A policy edited by hand: the check fails the commit, the render puts it back.
     let edited = repo.join("deploy/policies/data/default-deny-all.yaml");
     let text = std::fs::read_to_string(&edited).unwrap();
     std::fs::write(&edited, text.replace("- Egress\n", "")).unwrap();
-    let check = run_hook(repo, "netpol-intent-check");
-    assert_eq!(check.status.code(), Some(1), "{}", show(&check));
-    assert!(show(&check).contains("~ change  data/default-deny-all"), "{}", show(&check));
-    let render = run_hook(repo, "netpol-intent-render");
-    assert_eq!(show(&render), "deploy/policies: 1 written, 11 unchanged, 0 removed, 0 other files kept\n");
+    let out = run_hook(repo, check, image);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(show(&out).contains("~ change  data/default-deny-all"), "{}", show(&out));
+    let out = run_hook(repo, render, image);
+    assert_eq!(show(&out), "deploy/policies: 1 written, 11 unchanged, 0 removed, 0 other files kept\n");
     assert_eq!(std::fs::read_to_string(&edited).unwrap(), text);
-    assert_eq!(run_hook(repo, "netpol-intent-check").status.code(), Some(0));
+    assert_eq!(run_hook(repo, check, image).status.code(), Some(0));
+}
+
+#[test]
+fn the_documented_configuration_renders_and_checks() {
+    render_and_check("netpol-intent-render", "netpol-intent-check", None);
+}
+
+#[test]
+fn the_image_hooks_render_and_check_in_the_image() {
+    let Some(image) = common::image::image() else { return };
+    render_and_check("netpol-intent-render-image", "netpol-intent-check-image", Some(image));
 }

@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 pub mod connlist;
+pub mod image;
 pub mod large;
+pub mod release_server;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -149,12 +151,15 @@ pub fn golden_package(before: &Path, expected: &Path, actual: &Path, skip: &[&st
 /// Whether `tool` runs; when it does not, says so, and fails if CI requires it
 /// (`NETPOL_INTENT_REQUIRE_KPT=1`, set by `.ci/run`, requires kpt and kubectl).
 pub fn available(tool: &str, probe: &[&str]) -> bool {
+    available_or_required(tool, probe, "NETPOL_INTENT_REQUIRE_KPT")
+}
+
+/// Whether `tool` runs; when it does not, says so, and fails if `var` is set to 1 (as
+/// `.ci/run` sets it).
+pub fn available_or_required(tool: &str, probe: &[&str], var: &str) -> bool {
     let found = Command::new(tool).args(probe).output().is_ok_and(|o| o.status.success());
     if !found {
-        assert!(
-            std::env::var("NETPOL_INTENT_REQUIRE_KPT").as_deref() != Ok("1"),
-            "`{tool}` is required (NETPOL_INTENT_REQUIRE_KPT=1) but does not run"
-        );
+        assert!(std::env::var(var).as_deref() != Ok("1"), "`{tool}` is required ({var}=1) but does not run");
         eprintln!("skipped: `{tool}` is not installed");
     }
     found
