@@ -16,15 +16,19 @@ use crate::yaml::{self, Node, Scalar, Span};
 const FILE_START: Span =
     Span { start: yaml::Pos { line: 1, col: 1, offset: 0 }, end: yaml::Pos { line: 1, col: 1, offset: 0 } };
 
-/// Parses and decodes one intent document. Errors come back sorted by position.
+/// Parses and decodes one intent document. Errors come back sorted by position; every
+/// problem the YAML layer found is one of them.
 pub fn parse(src: &str) -> Result<NetworkIntent, Vec<Diagnostic>> {
     let docs = yaml::parse(src, &yaml::Limits::default()).map_err(|e| {
-        vec![Diagnostic::error(
-            Code::YamlSyntax,
-            "",
-            Span { start: e.pos, end: e.pos },
-            format!("not valid YAML: {}", e.message),
-        )]
+        e.all()
+            .map(|e| {
+                let message = match e.kind {
+                    yaml::YamlErrorKind::Invalid => format!("not valid YAML: {}", e.message),
+                    yaml::YamlErrorKind::ReadOtherwise => e.message.clone(),
+                };
+                Diagnostic::error(Code::YamlSyntax, "", Span { start: e.pos, end: e.pos }, message)
+            })
+            .collect::<Vec<_>>()
     })?;
     let node = match docs.as_slice() {
         [node] => node,
