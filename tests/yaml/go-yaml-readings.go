@@ -1,6 +1,6 @@
 // Writes go-yaml-readings.tsv: how go-yaml v2 (kubectl, through sigs.k8s.io/yaml) and v3
-// (kustomize's kyaml) read each plain scalar of the corpus that tests/yaml_readings.rs also
-// builds. Only scalars that one of them does not read as the same string are listed.
+// (kustomize's kyaml) read each scalar of the corpus that the tests of src/yaml/readings.rs
+// also build. Only scalars that one of them does not read as the same string are listed.
 //
 // Run from this directory, with Debian's golang-go, golang-gopkg-yaml.v2-dev and
 // golang-gopkg-yaml.v3-dev installed:
