@@ -330,7 +330,7 @@ mod tests {
     #[test]
     fn reads_the_items_of_a_list() {
         let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.k8s.io/v1\n  \
-                    kind: NetworkPolicy\n  metadata: {name: a, namespace: n}\n";
+                    kind: NetworkPolicy\n  metadata: {name: a, namespace: \"n\"}\n";
         let found = parse(&source(text), "default").unwrap();
         assert_eq!((found[0].namespace(), found[0].name(), found[0].location.line), ("n", "a", 4));
     }

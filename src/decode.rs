@@ -1,6 +1,10 @@
 //! Reading a NetworkIntent out of a YAML tree. Every problem becomes a [`Diagnostic`] with the
 //! field path and position; decoding goes on past a problem so one run reports them all.
 //! Rules that involve more than one field live in [`crate::validate`].
+//!
+//! A key with no value (null: nothing after it, `~`, `null`, or only comments under it) is an
+//! error for every field, never the field's default: only an absent key means the default.
+//! So commenting out every entry of `from:` cannot turn it into "any source".
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -16,15 +20,19 @@ use crate::yaml::{self, Node, Scalar, Span};
 const FILE_START: Span =
     Span { start: yaml::Pos { line: 1, col: 1, offset: 0 }, end: yaml::Pos { line: 1, col: 1, offset: 0 } };
 
-/// Parses and decodes one intent document. Errors come back sorted by position.
+/// Parses and decodes one intent document. Errors come back sorted by position; every
+/// problem the YAML layer found is one of them.
 pub fn parse(src: &str) -> Result<NetworkIntent, Vec<Diagnostic>> {
     let docs = yaml::parse(src, &yaml::Limits::default()).map_err(|e| {
-        vec![Diagnostic::error(
-            Code::YamlSyntax,
-            "",
-            Span { start: e.pos, end: e.pos },
-            format!("not valid YAML: {}", e.message),
-        )]
+        e.all()
+            .map(|e| {
+                let message = match e.kind {
+                    yaml::YamlErrorKind::Invalid => format!("not valid YAML: {}", e.message),
+                    yaml::YamlErrorKind::ReadOtherwise => e.message.clone(),
+                };
+                Diagnostic::error(Code::YamlSyntax, "", Span { start: e.pos, end: e.pos }, message)
+            })
+            .collect::<Vec<_>>()
     })?;
     let node = match docs.as_slice() {
         [node] => node,
@@ -82,13 +90,9 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// The value of `key`, unless absent or null.
-    fn get(&self, key: &str) -> Option<&'a Node> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v)
-            .filter(|v| v.scalar() != Some(Scalar::Null))
+    /// The key and value of `key`, unless absent.
+    fn get(&self, key: &str) -> Option<(&'a Node, &'a Node)> {
+        self.entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, v)| (k, v))
     }
 
     fn path(&self, key: &str) -> String {
@@ -161,8 +165,28 @@ impl Cx {
         Some(Fields { node, path: path.to_string(), entries })
     }
 
+    /// The value of `key`, or `None` (with the error) when it is null: a key with no value is
+    /// never its field's default.
+    fn present<'a>(&mut self, f: &Fields<'a>, key: &str, required: bool) -> Option<Option<&'a Node>> {
+        let Some((k, value)) = f.get(key) else { return Some(None) };
+        if !value.is_null() {
+            return Some(Some(value));
+        }
+        let help = if required {
+            format!("`{key}` is required: give it a value")
+        } else {
+            format!(
+                "an absent key means the default, a key with no value (its entries all commented out, \
+                 say) does not: remove `{key}` for the default, or give it a value"
+            )
+        };
+        let message = format!("`{key}` has no value");
+        self.error_help(Code::NullValue, &f.path(key), k.span, message, help);
+        None
+    }
+
     fn required<'a>(&mut self, f: &Fields<'a>, key: &str) -> Option<&'a Node> {
-        let value = f.get(key);
+        let value = self.present(f, key, true)?;
         if value.is_none() {
             self.error(
                 Code::MissingField,
@@ -240,7 +264,7 @@ impl Cx {
         key: &str,
         decode: impl FnOnce(&mut Self, &'a Node, &str) -> Option<T>,
     ) -> Option<Option<T>> {
-        match f.get(key) {
+        match self.present(f, key, false)? {
             None => Some(None),
             Some(node) => decode(self, node, &f.path(key)).map(Some),
         }

@@ -49,6 +49,8 @@ pub enum Code {
     EgressNotIsolated,
     /// A hub with neither `spokes` nor `accessLabel`.
     HubWithoutSpokes,
+    /// A key with no value, which is not its field's default.
+    NullValue,
 }
 
 impl Code {
@@ -69,6 +71,7 @@ impl Code {
         Code::Duplicate,
         Code::EgressNotIsolated,
         Code::HubWithoutSpokes,
+        Code::NullValue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +92,7 @@ impl Code {
             Code::Duplicate => "duplicate",
             Code::EgressNotIsolated => "egress-not-isolated",
             Code::HubWithoutSpokes => "hub-without-spokes",
+            Code::NullValue => "null-value",
         }
     }
 }

@@ -480,7 +480,7 @@ mod tests {
     }
 
     const HEAD: &str =
-        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: n}\n";
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: \"n\"}\n";
 
     #[test]
     fn normalisation_applies_kubernetes_defaults() {
@@ -527,7 +527,7 @@ mod tests {
     fn tool_annotations_and_server_fields_are_ignored() {
         let plain = normal(&format!("{HEAD}spec: {{}}\n"));
         let noisy = normal(
-            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n  namespace: n\n  \
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n  namespace: \"n\"\n  \
              uid: abc-123\n  resourceVersion: \"5\"\n  generation: 2\n  annotations:\n    \
              config.kubernetes.io/index: \"0\"\n    kubectl.kubernetes.io/last-applied-configuration: x\n  \
              labels:\n    kustomize.toolkit.fluxcd.io/name: flux\nspec: {}\n",
@@ -594,7 +594,7 @@ mod tests {
         let looser = policy("other", "a", false, "{podSelector: {matchLabels: {app: db}}}");
         let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &format!("{db}{looser}"));
         assert!(r.dangers.is_empty(), "{:?}", r.dangers);
-        let narrower = policy("other", "a", false, "{podSelector: {matchLabels: {app: db, tier: x, z: y}}}");
+        let narrower = policy("other", "a", false, "{podSelector: {matchLabels: {app: db, tier: x, z: w}}}");
         let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &format!("{db}{narrower}"));
         assert_eq!(r.dangers.len(), 1);
     }
@@ -606,7 +606,7 @@ mod tests {
         let egress = policy("eg", "a", false, "{podSelector: {}, policyTypes: [Egress], egress: [{}]}");
         let elsewhere = policy("x", "z", false, "{podSelector: {}, ingress: [{}]}");
         let other_intent =
-            policy("y", "a", true, "{podSelector: {}, ingress: [{}]}").replace("intent: i}", "intent: j}");
+            policy("w", "a", true, "{podSelector: {}, ingress: [{}]}").replace("intent: i}", "intent: j}");
         let r = scope_diff(
             &["a"],
             &[PolicyType::Ingress],
@@ -620,7 +620,7 @@ mod tests {
                 ("deny", vec![]),
                 ("eg", vec![]),
                 ("open", vec![PolicyType::Ingress]),
-                ("y", vec![PolicyType::Ingress])
+                ("w", vec![PolicyType::Ingress])
             ]
         );
         assert!(r.removed.is_empty() && !r.has_differences());

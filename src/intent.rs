@@ -478,10 +478,34 @@ impl NetworkIntent {
 
 /// The JSON Schema of the intent file, as `netpol-intent schema` prints it.
 pub fn json_schema() -> serde_json::Value {
-    let mut schema = schemars::schema_for!(NetworkIntent);
+    let settings = schemars::generate::SchemaSettings::default()
+        .with_transform(schemars::transform::RecursiveTransform(no_null));
+    let mut schema = settings.into_generator().into_root_schema_for::<NetworkIntent>();
     schema.insert(
         "$id".to_string(),
         serde_json::Value::String("https://netpol-intent.dev/schema/networkintent-v1alpha1.json".to_string()),
     );
     schema.to_value()
+}
+
+/// Takes `null` out of what an optional field accepts: a key with no value is an error
+/// (see [`crate::decode`]), only an absent key means the default.
+fn no_null(schema: &mut Schema) {
+    let is_null = |v: &serde_json::Value| v == "null" || v.get("type").is_some_and(|t| t == "null");
+    if let Some(serde_json::Value::Array(types)) = schema.get_mut("type") {
+        types.retain(|t| !is_null(t));
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            schema.insert("type".to_string(), only);
+        }
+    }
+    let Some(serde_json::Value::Array(choices)) = schema.get_mut("anyOf") else { return };
+    choices.retain(|c| !is_null(c));
+    if let [serde_json::Value::Object(only)] = choices.as_slice() {
+        let only = only.clone();
+        schema.remove("anyOf");
+        for (k, v) in only {
+            schema.insert(k, v);
+        }
+    }
 }

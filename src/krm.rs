@@ -66,7 +66,7 @@ pub fn run(input: &str) -> KrmRun {
                 Some((text, docs))
             });
             let Some((text, docs)) = retry else {
-                return failure(&format!("the input is not YAML or JSON: {e}"));
+                return failure(&format!("cannot read the input: {e}"));
             };
             rewritten = text;
             (rewritten.as_str(), docs)

@@ -8,6 +8,13 @@
 //! `kustomization.yaml` is netpol-intent's when it starts with [`KUSTOMIZATION_MARKER`]; it
 //! lists the files of every intent in DIR. One that netpol-intent did not write is an error.
 //!
+//! A write never leaves DIR and never goes through a symbolic link: DIR itself must not be one
+//! (nor, for a relative DIR, any directory on the way to it), and a link in DIR where a file or
+//! directory is to be written makes the run fail before anything is written. DIR may not be
+//! `/`, hold the current directory, or hold a `.git` anywhere; every directory in it must be
+//! writable, since DIR is replaced as a whole. Everything kept keeps its mode, and a rewritten
+//! file the mode it had.
+//!
 //! The change is atomic: the new content of DIR is staged in a sibling directory (new files
 //! written, every kept file hard-linked, or copied where a link fails) and swapped with DIR
 //! in one `renameat2(RENAME_EXCHANGE)`. Where the kernel or file system lacks it, DIR is moved
@@ -40,8 +47,16 @@ pub enum Error {
     Substitution { what: String },
     /// Something in DIR that cannot be kept in the new copy: a socket, a device.
     Special { path: PathBuf },
-    /// DIR exists and is not a directory, or has no parent.
+    /// DIR exists and is not a directory, or has no parent; or a file is where a directory is
+    /// to be written.
     NotADirectory { path: PathBuf },
+    /// A symbolic link where netpol-intent would write, or DIR (or a directory on the way to
+    /// it) is one.
+    Symlink { path: PathBuf, target: PathBuf },
+    /// DIR is `/`, holds the current directory, or holds a `.git`.
+    Unsafe { path: PathBuf, why: &'static str },
+    /// A directory that netpol-intent would have to change is read-only.
+    ReadOnly { path: PathBuf, mode: u32 },
     /// A failure injected by a test through [`write_with`].
     Injected(Step),
 }
@@ -74,7 +89,28 @@ impl fmt::Display for Error {
                     path.display()
                 )
             }
-            Error::NotADirectory { path } => write!(f, "{} is not a directory", path.display()),
+            Error::NotADirectory { path } => {
+                write!(f, "{} is not a directory; nothing was written", path.display())
+            }
+            Error::Symlink { path, target } => write!(
+                f,
+                "{} is a symbolic link (to {}); netpol-intent writes through no link, so nothing was \
+                 written. Replace the link by a directory of its own, or give the directory it points to",
+                path.display(),
+                target.display()
+            ),
+            Error::Unsafe { path, why } => write!(
+                f,
+                "{} {why}; netpol-intent replaces DIR as a whole, so nothing was written. Give it a \
+                 directory of its own (deploy/policies, say), and run it from outside that directory",
+                path.display()
+            ),
+            Error::ReadOnly { path, mode } => write!(
+                f,
+                "{} is read-only (mode {mode:04o}); netpol-intent replaces DIR as a whole, so every \
+                 directory in it (and the one holding it) must be writable; nothing was written",
+                path.display()
+            ),
             Error::Injected(step) => write!(f, "failure injected at {step:?}"),
         }
     }
@@ -183,9 +219,7 @@ pub fn write_with(
 ) -> Result<Written, Error> {
     // Messages name files under DIR as the user gave it.
     let shown = dir;
-    let dir = std::path::absolute(dir).map_err(io_err("resolve", dir))?;
-    // Swap the directory a symbolic link points to, not the link.
-    let dir = if dir.exists() { fs::canonicalize(&dir).map_err(io_err("resolve", &dir))? } else { dir };
+    let dir = resolve(shown)?;
     let (Some(parent), Some(base)) = (dir.parent(), dir.file_name()) else {
         return Err(Error::NotADirectory { path: dir });
     };
@@ -207,11 +241,154 @@ pub fn write_with(
         new_files.insert(path, text);
     }
 
-    // What is there.
+    // What is there, and whether it may be changed.
     let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
     if exists {
         scan(&dir, "", intent, &mut entries)?;
     }
+    check_writable(&dir, shown, parent, exists, &entries)?;
+    let writes = new_files.keys().map(String::as_str).chain(["kustomization.yaml"]);
+    check_no_link_on_the_way(shown, &entries, writes)?;
+    let plan = plan(&dir, shown, &entries, &new_files)?;
+    if plan.written.written == 0 && plan.written.removed == 0 && !plan.kustomization_changed {
+        return Ok(plan.written);
+    }
+
+    // Stage the new content next to DIR, on the same file system.
+    let stage = sibling(parent, base, "new");
+    if !parent.exists() {
+        fs::create_dir_all(parent).map_err(io_err("create", parent))?;
+    }
+    fs::create_dir(&stage).map_err(io_err("create", &stage))?;
+    if let Err(e) = stage_into(&stage, &dir, exists, &entries, &new_files, &plan, hook) {
+        let _ = fs::remove_dir_all(&stage);
+        return Err(e);
+    }
+
+    // Swap it in.
+    let mut written = plan.written;
+    if !exists {
+        if let Err(e) = fs::rename(&stage, &dir) {
+            let _ = fs::remove_dir_all(&stage);
+            return Err(io_err("create", &dir)(e));
+        }
+    } else {
+        let old = swap(&stage, &dir, sibling(parent, base, "old"), exchange)?;
+        if fs::remove_dir_all(&old).is_err() {
+            written.leftover = Some(old);
+        }
+    }
+    if let Ok(f) = fs::File::open(parent) {
+        let _ = f.sync_all();
+    }
+    Ok(written)
+}
+
+/// DIR as an absolute path, resolved where it exists. Refused: DIR a symbolic link, or, when
+/// given as a relative path, any directory on the way to it (the part of the path inside the
+/// working directory, which a repository's content can decide); `/`; and a DIR that is or
+/// holds the current directory.
+fn resolve(shown: &Path) -> Result<PathBuf, Error> {
+    let mut on_the_way: Vec<&Path> = shown.ancestors().filter(|a| !a.as_os_str().is_empty()).collect();
+    if shown.is_absolute() {
+        on_the_way.truncate(1);
+    }
+    for path in on_the_way {
+        if let Ok(target) = fs::read_link(path) {
+            return Err(Error::Symlink { path: path.to_path_buf(), target });
+        }
+    }
+    let dir = std::path::absolute(shown).map_err(io_err("resolve", shown))?;
+    let dir = if dir.exists() { fs::canonicalize(&dir).map_err(io_err("resolve", &dir))? } else { dir };
+    if dir.parent().is_none() {
+        return Err(Error::Unsafe { path: dir, why: "is the root directory" });
+    }
+    if let Ok(cwd) = std::env::current_dir().and_then(fs::canonicalize) {
+        if cwd.starts_with(&dir) {
+            let path = shown.to_path_buf();
+            return Err(Error::Unsafe { path, why: "is or holds the current directory" });
+        }
+    }
+    Ok(dir)
+}
+
+/// Refuses a read-only directory that replacing DIR would change: DIR's parent (where the new
+/// copy is staged), DIR and every directory in it (whose entries go with the old copy).
+fn check_writable(
+    dir: &Path,
+    shown: &Path,
+    parent: &Path,
+    exists: bool,
+    entries: &BTreeMap<String, Entry>,
+) -> Result<(), Error> {
+    let mut dirs: Vec<(PathBuf, PathBuf)> = Vec::new();
+    if let Some(existing) = parent.ancestors().find(|p| p.exists()) {
+        dirs.push((existing.to_path_buf(), existing.to_path_buf()));
+    }
+    if exists {
+        dirs.push((dir.to_path_buf(), shown.to_path_buf()));
+    }
+    for (rel, entry) in entries {
+        if let Entry::Dir = entry {
+            dirs.push((dir.join(rel), shown.join(rel)));
+        }
+    }
+    for (path, shown) in dirs {
+        let meta = fs::symlink_metadata(&path).map_err(io_err("read", &path))?;
+        let mode = mode_of(&meta);
+        if mode & 0o200 == 0 || !may_write(&path) {
+            return Err(Error::ReadOnly { path: shown, mode });
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a symbolic link at, or on the way to, a path to be written (`shop` in
+/// `shop/default-deny-all.yaml`), and a file where a directory is to be.
+fn check_no_link_on_the_way<'a>(
+    shown: &Path,
+    entries: &BTreeMap<String, Entry>,
+    writes: impl Iterator<Item = &'a str>,
+) -> Result<(), Error> {
+    for path in writes {
+        let mut prefix = String::new();
+        for part in path.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            match entries.get(&prefix) {
+                Some(Entry::Symlink(target)) => {
+                    return Err(Error::Symlink { path: shown.join(&prefix), target: target.clone() })
+                }
+                Some(Entry::File(_)) if prefix != path => {
+                    return Err(Error::NotADirectory { path: shown.join(&prefix) })
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a write will do: the counts, which of this intent's files stay as they are, and
+/// the new `kustomization.yaml`.
+struct Plan {
+    written: Written,
+    /// This intent's files already as generated: kept by hard link, as users' files are.
+    unchanged: BTreeSet<String>,
+    kustomization: String,
+    kustomization_changed: bool,
+}
+
+/// Reads who owns what is in the way, and plans the write; refuses files that are not this
+/// intent's where it must write, and a `kustomization.yaml` it did not write.
+fn plan(
+    dir: &Path,
+    shown: &Path,
+    entries: &BTreeMap<String, Entry>,
+    new_files: &BTreeMap<String, String>,
+) -> Result<Plan, Error> {
     for name in ["kustomization.yml", "Kustomization"] {
         if entries.contains_key(name) {
             return Err(Error::ForeignKustomization { path: shown.join(name) });
@@ -231,14 +408,16 @@ pub fn write_with(
     };
 
     let mut written = Written::default();
+    let mut unchanged = BTreeSet::new();
     let mut resources: BTreeSet<String> = new_files.keys().cloned().collect();
-    for (path, text) in &new_files {
+    for (path, text) in new_files {
         match entries.get(path) {
             None => written.written += 1,
             Some(Entry::File(Some(Owner::ThisIntent))) => {
                 let old = fs::read(dir.join(path)).map_err(io_err("read", &dir.join(path)))?;
                 if old == text.as_bytes() {
                     written.unchanged += 1;
+                    unchanged.insert(path.clone());
                 } else {
                     written.written += 1;
                 }
@@ -251,7 +430,7 @@ pub fn write_with(
             }
         }
     }
-    for (path, entry) in &entries {
+    for (path, entry) in entries {
         match entry {
             Entry::File(Some(Owner::ThisIntent)) if !new_files.contains_key(path) => written.removed += 1,
             Entry::File(Some(Owner::Intent(_))) => {
@@ -270,94 +449,84 @@ pub fn write_with(
     if kustomization.contains("${") {
         return Err(Error::Substitution { what: "kustomization.yaml".into() });
     }
-    if written.written == 0
-        && written.removed == 0
-        && old_kustomization.as_deref() == Some(kustomization.as_str())
-    {
-        return Ok(written);
+    let kustomization_changed = old_kustomization.as_deref() != Some(kustomization.as_str());
+    if !kustomization_changed {
+        unchanged.insert("kustomization.yaml".to_string());
     }
+    Ok(Plan { written, unchanged, kustomization, kustomization_changed })
+}
 
-    // Stage the new content next to DIR, on the same file system.
-    let stage = sibling(parent, base, "new");
-    if !parent.exists() {
-        fs::create_dir_all(parent).map_err(io_err("create", parent))?;
-    }
-    fs::create_dir(&stage).map_err(io_err("create", &stage))?;
-    let staged = (|| {
-        let mut count = 0;
-        for (path, entry) in &entries {
-            let (from, to) = (dir.join(path), stage.join(path));
-            match entry {
-                Entry::Dir => {
-                    fs::create_dir(&to).map_err(io_err("create", &to))?;
-                    let perms = fs::metadata(&from).map_err(io_err("read", &from))?.permissions();
-                    fs::set_permissions(&to, perms).map_err(io_err("set permissions of", &to))?;
+/// Fills `stage` with DIR's new content: directories with their modes, links recreated, every
+/// file kept (users', other intents', this intent's unchanged ones) hard-linked or copied,
+/// and the new files written with the mode of the file they replace.
+fn stage_into(
+    stage: &Path,
+    dir: &Path,
+    exists: bool,
+    entries: &BTreeMap<String, Entry>,
+    new_files: &BTreeMap<String, String>,
+    plan: &Plan,
+    hook: &mut dyn FnMut(Step) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut count = 0;
+    for (path, entry) in entries {
+        let (from, to) = (dir.join(path), stage.join(path));
+        match entry {
+            Entry::Dir => {
+                fs::create_dir(&to).map_err(io_err("create", &to))?;
+                let perms = fs::metadata(&from).map_err(io_err("read", &from))?.permissions();
+                fs::set_permissions(&to, perms).map_err(io_err("set permissions of", &to))?;
+            }
+            Entry::Symlink(target) => symlink(target, &to).map_err(io_err("create", &to))?,
+            Entry::File(owner) => {
+                let replaced = new_files.contains_key(path) || path == "kustomization.yaml";
+                let stale = *owner == Some(Owner::ThisIntent) && !replaced;
+                if stale || (replaced && !plan.unchanged.contains(path)) {
+                    continue;
                 }
-                Entry::Symlink(target) => symlink(target, &to).map_err(io_err("create", &to))?,
-                Entry::File(owner) => {
-                    let replaced = new_files.contains_key(path) || path == "kustomization.yaml";
-                    if replaced || (*owner == Some(Owner::ThisIntent)) {
-                        continue;
-                    }
-                    if fs::hard_link(&from, &to).is_err() {
-                        fs::copy(&from, &to).map_err(io_err("copy", &from))?;
-                    }
-                    count += 1;
-                    hook(Step::Staged(count))?;
+                if fs::hard_link(&from, &to).is_err() {
+                    fs::copy(&from, &to).map_err(io_err("copy", &from))?;
                 }
+                count += 1;
+                hook(Step::Staged(count))?;
             }
         }
-        let kustomization_file = ("kustomization.yaml".to_string(), kustomization.clone());
-        for (path, text) in new_files.iter().chain([(&kustomization_file.0, &kustomization_file.1)]) {
-            let to = stage.join(path);
-            if let Some(ns_dir) = to.parent() {
-                if !ns_dir.exists() {
-                    fs::create_dir(ns_dir).map_err(io_err("create", ns_dir))?;
-                }
+    }
+    let kustomization_file = ("kustomization.yaml".to_string(), plan.kustomization.clone());
+    for (path, text) in new_files.iter().chain([(&kustomization_file.0, &kustomization_file.1)]) {
+        if plan.unchanged.contains(path) {
+            continue;
+        }
+        let to = stage.join(path);
+        if let Some(ns_dir) = to.parent() {
+            if !ns_dir.exists() {
+                fs::create_dir(ns_dir).map_err(io_err("create", ns_dir))?;
             }
-            fs::write(&to, text).map_err(io_err("write", &to))?;
-            count += 1;
-            hook(Step::Staged(count))?;
         }
-        // A directory that held only removed files goes with them.
-        let emptied: BTreeSet<&str> = entries
-            .iter()
-            .filter(|(path, e)| {
-                matches!(e, Entry::File(Some(Owner::ThisIntent))) && !new_files.contains_key(*path)
-            })
-            .filter_map(|(path, _)| path.rsplit_once('/').map(|(parent, _)| parent))
-            .collect();
-        for path in emptied.iter().rev() {
-            let _ = fs::remove_dir(stage.join(path));
+        fs::write(&to, text).map_err(io_err("write", &to))?;
+        if let Ok(old) = fs::symlink_metadata(dir.join(path)) {
+            fs::set_permissions(&to, old.permissions()).map_err(io_err("set permissions of", &to))?;
         }
-        if exists {
-            let perms = fs::metadata(&dir).map_err(io_err("read", &dir))?.permissions();
-            fs::set_permissions(&stage, perms).map_err(io_err("set permissions of", &stage))?;
-        }
-        sync(&stage);
-        hook(Step::BeforeSwap)
-    })();
-    if let Err(e) = staged {
-        let _ = fs::remove_dir_all(&stage);
-        return Err(e);
+        count += 1;
+        hook(Step::Staged(count))?;
     }
-
-    // Swap it in.
-    if !exists {
-        if let Err(e) = fs::rename(&stage, &dir) {
-            let _ = fs::remove_dir_all(&stage);
-            return Err(io_err("create", &dir)(e));
-        }
-    } else {
-        let old = swap(&stage, &dir, sibling(parent, base, "old"), exchange)?;
-        if fs::remove_dir_all(&old).is_err() {
-            written.leftover = Some(old);
-        }
+    // A directory that held only removed files goes with them.
+    let emptied: BTreeSet<&str> = entries
+        .iter()
+        .filter(|(path, e)| {
+            matches!(e, Entry::File(Some(Owner::ThisIntent))) && !new_files.contains_key(*path)
+        })
+        .filter_map(|(path, _)| path.rsplit_once('/').map(|(parent, _)| parent))
+        .collect();
+    for path in emptied.iter().rev() {
+        let _ = fs::remove_dir(stage.join(path));
     }
-    if let Ok(f) = fs::File::open(parent) {
-        let _ = f.sync_all();
+    if exists {
+        let perms = fs::metadata(dir).map_err(io_err("read", dir))?.permissions();
+        fs::set_permissions(stage, perms).map_err(io_err("set permissions of", stage))?;
     }
-    Ok(written)
+    sync(stage);
+    hook(Step::BeforeSwap)
 }
 
 /// Puts the directory `stage` in the place of `dir` with `exchange`; where that fails, moves
@@ -395,6 +564,9 @@ fn scan(dir: &Path, prefix: &str, intent: &str, out: &mut BTreeMap<String, Entry
             return Err(Error::Special { path: entry.path() });
         };
         let rel = if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
+        if name == ".git" {
+            return Err(Error::Unsafe { path: entry.path(), why: "is a Git repository's (it holds .git)" });
+        }
         let kind = entry.file_type().map_err(io_err("read", &entry.path()))?;
         if kind.is_dir() {
             out.insert(rel.clone(), Entry::Dir);
@@ -425,6 +597,34 @@ fn sibling(parent: &Path, base: &std::ffi::OsStr, what: &str) -> PathBuf {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let name = format!(".{}.netpol-intent-{what}-{}-{nanos}", base.to_string_lossy(), std::process::id());
     parent.join(name)
+}
+
+/// The permission bits of a file or directory.
+#[cfg(unix)]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    if meta.permissions().readonly() {
+        0o555
+    } else {
+        0o755
+    }
+}
+
+/// Whether this process may change the entries of a directory (root may, whatever its mode:
+/// [`check_writable`] also reads the mode).
+#[cfg(target_os = "linux")]
+fn may_write(path: &Path) -> bool {
+    rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn may_write(_path: &Path) -> bool {
+    true
 }
 
 #[cfg(unix)]

@@ -646,7 +646,7 @@ fn the_action_compiles_its_own_source_only_when_asked() {
 #[test]
 fn the_example_workflow_uses_the_action_as_declared() {
     let text = std::fs::read_to_string(common::root().join("examples/github/network-policies.yaml")).unwrap();
-    let workflow = netpol_intent::yaml::parse(&text, &Default::default()).unwrap().remove(0);
+    let workflow = netpol_intent::yaml::parse_as_yaml_1_2(&text, &Default::default()).unwrap().remove(0);
     assert!(workflow.get("on").unwrap().get("pull_request").is_some());
     let action = action();
     let declared = map(action.get("inputs").unwrap());

@@ -85,6 +85,48 @@ fn the_schema_rejects_what_the_decoder_rejects_for_structure() {
     }
 }
 
+/// A key with no value is never the default, to the schema as to the decoder: each optional
+/// field set to null is refused by both.
+#[test]
+fn the_schema_and_the_decoder_refuse_null_for_every_optional_field() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::root().join(SCHEMA_FILE)).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let text = std::fs::read_to_string(common::root().join("examples/ingress-egress/intent.yaml")).unwrap();
+    let intent =
+        netpol_intent::yaml::to_json(&netpol_intent::yaml::parse(&text, &Default::default()).unwrap()[0])
+            .unwrap();
+    assert!(validator.is_valid(&intent));
+    for path in [
+        "/metadata/namespace",
+        "/metadata/labels",
+        "/spec/isolation",
+        "/spec/namespaceLabel",
+        "/spec/dns/enabled",
+        "/spec/dns/namespace",
+        "/spec/workloads/0/podSelector/matchLabels",
+        "/spec/internet/ingress/from",
+        "/spec/internet/ingress/ports",
+        "/spec/internet/egress/to",
+        "/spec/internet/egress/label",
+        "/spec/connections/1/ports/0/port",
+        "/spec/newWorkloads",
+    ] {
+        let (parent, key) = path.rsplit_once('/').unwrap();
+        let mut json = intent.clone();
+        json.pointer_mut(parent)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .insert(key.to_string(), serde_json::Value::Null);
+        assert!(!validator.is_valid(&json), "the schema accepts {path}: null");
+        let yaml = netpol_intent::yaml::emit_one(&netpol_intent::yaml::from_json(&json));
+        let out = common::run(&["generate", "-"], &yaml);
+        assert_eq!(out.code, 2, "{path}: {}", out.stderr);
+        assert!(out.stderr.contains("error[null-value]: <stdin>:"), "{path}: {}", out.stderr);
+    }
+}
+
 /// Every generated policy reads back into the Kubernetes type with nothing left over: what
 /// k8s-openapi serializes again is exactly what we wrote.
 #[test]

@@ -330,3 +330,145 @@ fn a_kill_at_any_moment_leaves_the_old_or_the_new_content() {
     }
     assert!(saw_old, "some kill came before the swap");
 }
+
+/// Runs the binary's `generate -o ARG` for the shop intent from `cwd`.
+fn generate_from(cwd: &Path, arg: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_netpol-intent"))
+        .current_dir(cwd)
+        .arg("generate")
+        .arg(shop())
+        .arg("-o")
+        .arg(arg)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).to_string())
+}
+
+#[test]
+fn no_write_goes_through_a_symbolic_link() {
+    use std::os::unix::fs::symlink;
+    for case in
+        ["namespace outside", "namespace inside", "file outside", "dir itself", "relative dir's parent"]
+    {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let elsewhere = root.join("elsewhere");
+        write_file(&elsewhere.join("default-deny-all.yaml"), "a user's file, outside DIR\n");
+        let dir = root.join("out");
+        write_file(&dir.join("billing/default-deny-all.yaml"), &labelled("default-deny-all", "shop"));
+        let (arg, link) = match case {
+            "namespace outside" => {
+                symlink(&elsewhere, dir.join("shop")).unwrap();
+                (dir.clone(), dir.join("shop"))
+            }
+            "namespace inside" => {
+                symlink("billing", dir.join("shop")).unwrap();
+                (dir.clone(), dir.join("shop"))
+            }
+            "file outside" => {
+                std::fs::create_dir(dir.join("shop")).unwrap();
+                let file = dir.join("shop/default-deny-all.yaml");
+                symlink(elsewhere.join("default-deny-all.yaml"), &file).unwrap();
+                (dir.clone(), file)
+            }
+            "dir itself" => {
+                symlink(&elsewhere, root.join("link")).unwrap();
+                (root.join("link"), root.join("link"))
+            }
+            _ => {
+                symlink(&elsewhere, root.join("deploy")).unwrap();
+                (PathBuf::from("deploy/policies"), PathBuf::from("deploy"))
+            }
+        };
+        let before = snapshot(root);
+        let (code, stderr) = generate_from(root, &arg);
+        assert_eq!(code, 2, "{case}: {stderr}");
+        assert!(stderr.contains(&format!("{} is a symbolic link", link.display())), "{case}: {stderr}");
+        assert!(stderr.contains("nothing was written"), "{case}: {stderr}");
+        // DIR, the user's file outside it and DIR's parent (no staging directory) as they were.
+        assert_eq!(snapshot(root), before, "{case}");
+    }
+}
+
+#[test]
+fn a_directory_that_holds_the_shell_a_repository_or_everything_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = populated(tmp.path());
+    let cases: [(&Path, PathBuf, &str); 3] = [
+        (&dir, PathBuf::from("."), ". is or holds the current directory"),
+        (&dir.join("shop"), PathBuf::from(".."), ".. is or holds the current directory"),
+        (tmp.path(), PathBuf::from("/"), "/ is the root directory"),
+    ];
+    for (cwd, arg, message) in cases {
+        let before = snapshot(tmp.path());
+        let (code, stderr) = generate_from(cwd, &arg);
+        assert_eq!(code, 2, "{}: {stderr}", arg.display());
+        assert!(stderr.contains(message) && stderr.contains("nothing was written"), "{stderr}");
+        assert_eq!(snapshot(tmp.path()), before, "{}", arg.display());
+    }
+    // A repository, at DIR's top or deeper (a submodule's `.git` file).
+    for git in [".git/HEAD", "vendored/lib/.git"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = populated(tmp.path());
+        write_file(&dir.join(git), "ref: refs/heads/main\n");
+        let before = snapshot(tmp.path());
+        let (code, stderr) = generate_from(tmp.path(), &dir);
+        assert_eq!(code, 2, "{git}: {stderr}");
+        assert!(stderr.contains("is a Git repository's (it holds .git)"), "{git}: {stderr}");
+        assert_eq!(snapshot(tmp.path()), before, "{git}");
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn modes_are_kept_and_a_read_only_directory_is_left_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = populated(tmp.path());
+    // One of this intent's files edited (so rewritten), one as generated, a user's file and
+    // directory, each with a mode of its own.
+    let edited = dir.join("shop/default-deny-all.yaml");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}# edited by hand\n")).unwrap();
+    write_file(&dir.join("notes/todo.txt"), "review\n");
+    let modes = [
+        (edited.clone(), 0o440),
+        (dir.join("shop/allow-dns-egress.yaml"), 0o444),
+        (dir.join("shop/custom.yaml"), 0o400),
+        (dir.join("notes"), 0o750),
+        (dir.clone(), 0o710),
+    ];
+    for (path, m) in &modes {
+        chmod(path, *m);
+    }
+    let out = common::run(&["generate", &shop(), "-o", dir.to_str().unwrap()], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), text, "the edited file is rewritten");
+    for (path, m) in &modes {
+        assert_eq!(mode(path), *m, "{}", path.display());
+    }
+    assert_eq!(siblings(&dir), ["out"], "no old copy is left behind");
+
+    // A read-only DIR, or a read-only directory in it, cannot be replaced: refused, as it was.
+    std::fs::remove_file(dir.join("billing/default-deny-all.yaml")).unwrap();
+    for (read_only, shown) in [(dir.clone(), dir.clone()), (dir.join("notes"), dir.join("notes"))] {
+        chmod(&read_only, 0o555);
+        let before = snapshot(tmp.path());
+        let out = common::run(&["generate", &shop(), "-o", dir.to_str().unwrap()], "");
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let message = format!("{} is read-only (mode 0555)", shown.display());
+        assert!(
+            out.stderr.contains(&message) && out.stderr.contains("nothing was written"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(snapshot(tmp.path()), before);
+        chmod(&read_only, 0o755);
+    }
+}

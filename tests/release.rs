@@ -19,8 +19,9 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(common::root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// A workflow as GitHub reads it: YAML 1.2 (`on:` is a key, not a boolean).
 fn parse(rel: &str) -> Node {
-    netpol_intent::yaml::parse(&read(rel), &Default::default()).unwrap().remove(0)
+    netpol_intent::yaml::parse_as_yaml_1_2(&read(rel), &Default::default()).unwrap().remove(0)
 }
 
 fn manifest_field(name: &str) -> String {

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use super::connset::Protocol;
 use super::selector::Labels;
-use crate::yaml::{self, Node, Scalar, ScalarStyle};
+use crate::yaml::{self, Node, Scalar};
 
 /// The label the API server sets on every namespace to its name.
 pub const METADATA_NAME: &str = "kubernetes.io/metadata.name";
@@ -137,7 +137,7 @@ pub fn read(texts: &[Text]) -> Result<Workloads, Vec<Problem>> {
         reader.file = t.name.to_string();
         match yaml::parse(t.text, &yaml::Limits::default()) {
             Ok(docs) => docs.iter().for_each(|d| reader.document(d)),
-            Err(e) => reader.problem_at(e.pos.line, e.pos.col, e.message),
+            Err(e) => e.all().for_each(|e| reader.problem_at(e.pos.line, e.pos.col, e.message.clone())),
         }
     }
     reader.finish()
@@ -233,13 +233,10 @@ impl Reader {
         Some((namespace, name))
     }
 
-    /// A scalar that every reader takes for the same string, else a problem.
+    /// A string scalar, else a problem. (What YAML 1.1 readers take for something else, the
+    /// YAML layer has refused already.)
     fn string(&mut self, node: &Node) -> Option<String> {
         match node.scalar() {
-            Some(Scalar::Str(s)) if node.style() == Some(ScalarStyle::Plain) && yaml::needs_quotes(s) => {
-                self.problem(node, format!("`{s}` is read as a boolean, a number or null by YAML 1.1 readers such as Kubernetes'; quote it"));
-                None
-            }
             Some(Scalar::Str(s)) => Some(s.to_string()),
             _ => {
                 self.problem(node, format!("expected a string, found {}", node.kind_name()));
@@ -368,7 +365,7 @@ spec: {containers: [{name: c}]}
         let text = "\
 apiVersion: v1
 kind: Pod
-metadata: {name: p, labels: {enabled: on, num: 5}}
+metadata: {name: p, labels: {num: 5}}
 spec: {containers: [{ports: [{containerPort: 0}, {containerPort: 80, protocol: ICMP}]}]}
 ---
 apiVersion: v1
@@ -382,12 +379,18 @@ metadata: {name: old}
         let problems = read_one(text).unwrap_err();
         let messages: Vec<String> =
             problems.iter().map(|p| format!("{}:{} {}", p.line, p.col, p.message)).collect();
-        assert_eq!(messages.len(), 6, "{messages:#?}");
-        assert!(messages[0].starts_with("3:39 `on` is read as a boolean"), "{messages:#?}");
-        assert!(messages[1].starts_with("3:48 expected a string, found a number"), "{messages:#?}");
-        assert!(messages[2].contains("containerPort must be a number in 1-65535"));
-        assert!(messages[3].contains("protocol must be TCP, UDP or SCTP"));
-        assert!(messages[4].contains("workload `default/p` is also defined at w.yaml:1"));
-        assert!(messages[5].contains("Deployment with apiVersion `extensions/v1beta1`"));
+        assert_eq!(messages.len(), 5, "{messages:#?}");
+        assert!(messages[0].starts_with("3:35 expected a string, found a number"), "{messages:#?}");
+        assert!(messages[1].contains("containerPort must be a number in 1-65535"));
+        assert!(messages[2].contains("protocol must be TCP, UDP or SCTP"));
+        assert!(messages[3].contains("workload `default/p` is also defined at w.yaml:1"));
+        assert!(messages[4].contains("Deployment with apiVersion `extensions/v1beta1`"));
+    }
+
+    #[test]
+    fn reports_every_place_the_yaml_layer_refuses() {
+        let problems = read_one("kind: Pod\nmetadata: {name: p, labels: {on: yes}}\n").unwrap_err();
+        let places: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.col)).collect();
+        assert_eq!(places, [(2, 30), (2, 34)], "{problems:#?}");
     }
 }
