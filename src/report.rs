@@ -229,8 +229,7 @@ pub fn markdown(r: &Report) -> String {
         let mut diff = c.diff.as_str();
         let mut cut = "";
         if diff.len() > MARKDOWN_DIFF_LIMIT {
-            let end = diff[..MARKDOWN_DIFF_LIMIT].rfind('\n').map_or(0, |i| i + 1);
-            diff = &diff[..end];
+            diff = cut_at_line(diff, MARKDOWN_DIFF_LIMIT);
             cut = "\n_This diff is cut short; run `netpol-intent diff` for all of it._\n";
         }
         let fence = "`".repeat(longest_backtick_run(diff).max(2) + 1);
@@ -265,6 +264,17 @@ pub fn markdown(r: &Report) -> String {
         );
     }
     out
+}
+
+/// The longest prefix of `s` that ends with a line break and is at most `limit` bytes long
+/// (empty when the first line is longer). Cuts only between characters: `limit` may fall
+/// inside a multi-byte one.
+fn cut_at_line(s: &str, limit: usize) -> &str {
+    let mut end = limit.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..s[..end].rfind('\n').map_or(0, |i| i + 1)]
 }
 
 /// A table cell's text: no line breaks, `|` escaped.
@@ -367,6 +377,22 @@ mod tests {
         let small = markdown(&big_report(2, 3));
         assert!(!small.contains("left out"));
         assert_eq!(small.matches("<details>").count(), 2);
+    }
+
+    #[test]
+    fn a_long_diff_is_cut_between_lines_even_inside_a_multi_byte_character() {
+        // One long line of 3-byte characters, so that the limit falls inside one.
+        let line = format!("+  description: {}\n", "\u{20ac}".repeat(MARKDOWN_DIFF_LIMIT / 2));
+        let mut r = big_report(1, 0);
+        r.changed[0].diff = format!("--- current\n+++ generated\n+  a: b\n{line}");
+        assert!(!r.changed[0].diff.is_char_boundary(MARKDOWN_DIFF_LIMIT), "the case must cut a character");
+        let md = markdown(&r);
+        assert!(md.contains("+  a: b\n```"), "{}", &md[..md.len().min(600)]);
+        assert!(md.contains("This diff is cut short"));
+        assert!(!md.contains('\u{20ac}'));
+        assert_eq!(cut_at_line("ab\ncd\n", 4), "ab\n");
+        assert_eq!(cut_at_line("ab\ncd\n", 100), "ab\ncd\n");
+        assert_eq!(cut_at_line("\u{20ac}\u{20ac}\n", 4), "");
     }
 
     #[test]

@@ -301,3 +301,39 @@ fn errors_render_as_github_annotations_when_asked() {
     let out = common::run(&["generate", "tests/errors/unknown-field.yaml"], "");
     assert!(out.stderr.starts_with("error[missing-field]: "), "{}", out.stderr);
 }
+
+/// A changed policy whose diff is longer than the Markdown report shows, cut where the limit
+/// falls inside a multi-byte character: the report is printed, cut at a line, and the status
+/// is that of the diff.
+#[test]
+fn a_markdown_report_cut_inside_a_multi_byte_character_is_printed() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let current = tmp.path().join("current");
+    common::copy_tree(&common::root().join("tests/diff/changed/current"), &current, &[]);
+    let file = current.join("shop/default-deny-all.yaml");
+    let policy = std::fs::read_to_string(&file).unwrap();
+    // A line of 3-byte characters across the 64 KiB the report shows of one diff.
+    let note = format!("    note: x{}\n", "\u{20ac}".repeat(40_000));
+    std::fs::write(&file, policy.replace("  annotations:\n", &format!("  annotations:\n{note}"))).unwrap();
+    let current = current.to_str().unwrap();
+    let json = common::run(
+        &["diff", "tests/diff/changed/intent.yaml", "--against", current, "--format", "json"],
+        "",
+    );
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let changed = report["changed"].as_array().unwrap();
+    let ours = changed.iter().find(|c| c["namespace"] == "shop" && c["name"] == "default-deny-all").unwrap();
+    let diff = ours["diff"].as_str().unwrap();
+    assert!(
+        diff.len() > 64 * 1024 && !diff.is_char_boundary(64 * 1024),
+        "the limit must fall inside a character"
+    );
+    let out = common::run(
+        &["diff", "tests/diff/changed/intent.yaml", "--against", current, "--format", "markdown"],
+        "",
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("This diff is cut short"), "{}", out.stdout);
+    assert!(!out.stdout.contains('\u{20ac}'), "the long line is left out whole");
+}
