@@ -1,10 +1,11 @@
 //! The NetworkPolicies a repository holds now: read from a file, a directory tree or standard
 //! input ([`collect`], the I/O) and picked out of the YAML documents ([`parse`], pure).
 //!
-//! Only `networking.k8s.io/v1` `NetworkPolicy` objects count, also inside a `List`; every other
-//! kind (a `Kustomization`, a Calico `NetworkPolicy`, a Deployment) is ignored. A file that
-//! cannot be read, is not YAML, or holds a NetworkPolicy that Kubernetes would refuse is a
-//! [`Problem`]: an error, because `kubectl apply`, Argo CD and Flux would fail on it too.
+//! Only `networking.k8s.io/v1` `NetworkPolicy` objects count, also inside a `List` that kubectl
+//! and kustomize read alike (see [`objects`]); every other kind (a `Kustomization`, a Calico
+//! `NetworkPolicy`, a Deployment) is ignored. A file that cannot be read, is not YAML, or holds a
+//! NetworkPolicy that Kubernetes would refuse is a [`Problem`]: an error, because `kubectl
+//! apply`, Argo CD and Flux would fail on it too; so is a list the two read differently.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -63,6 +64,8 @@ pub enum ProblemCode {
     InvalidPolicy,
     /// Two NetworkPolicies with the same namespace and name.
     DuplicatePolicy,
+    /// A list that kubectl and kustomize would read differently (see [`objects`]).
+    AmbiguousList,
 }
 
 impl ProblemCode {
@@ -72,6 +75,7 @@ impl ProblemCode {
             ProblemCode::YamlSyntax => "yaml-syntax",
             ProblemCode::InvalidPolicy => "invalid-policy",
             ProblemCode::DuplicatePolicy => "duplicate-policy",
+            ProblemCode::AmbiguousList => "ambiguous-list",
         }
     }
 }
@@ -211,7 +215,17 @@ pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentP
             }
         };
         for doc in &docs {
-            for node in objects(doc) {
+            let nodes = objects(doc).unwrap_or_else(|(span, message)| {
+                problems.push(Problem {
+                    code: ProblemCode::AmbiguousList,
+                    file: source.name.clone(),
+                    line: span.start.line,
+                    col: span.start.col,
+                    message,
+                });
+                Vec::new()
+            });
+            for node in nodes {
                 match policy(node, default_namespace) {
                     Ok(Some(policy)) => {
                         let location = Location { file: source.name.clone(), line: node.span.start.line };
@@ -249,13 +263,59 @@ pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentP
     }
 }
 
-/// The objects of a document: the document itself, or the items of a `List`.
-fn objects(doc: &Node) -> Vec<&Node> {
-    let is_list = doc.get("kind").and_then(Node::as_str).is_some_and(|k| k.ends_with("List"));
-    match doc.get("items").and_then(Node::as_seq) {
-        Some(items) if is_list => items.iter().collect(),
-        _ => vec![doc],
+/// The objects of a document as kubectl and kustomize both deploy them: the document itself,
+/// or the items of a list (a kind ending in `List`, such as `List` or `NetworkPolicyList`).
+/// Where the two read a document differently, an error says where and how, so that no reading
+/// is chosen silently:
+/// - a list inside a list: kustomize flattens it; kubectl refuses it (`is not a list`);
+/// - a list item without its own `kind` or `apiVersion`: kubectl takes them from the list's
+///   (the items of a `NetworkPolicyList` become NetworkPolicies); kustomize refuses the item;
+/// - an `items` sequence in an object of another kind: kubectl applies the items as objects of
+///   their own, and not the object; kustomize keeps the object as it is.
+fn objects(doc: &Node) -> Result<Vec<&Node>, (yaml::Span, String)> {
+    let kind = doc.get("kind").and_then(Node::as_str).unwrap_or_default();
+    let items = doc.get("items").filter(|n| !n.is_null());
+    if !kind.ends_with("List") {
+        return match items.and_then(Node::as_seq) {
+            Some(_) => Err((
+                doc.span,
+                format!(
+                    "a `{kind}` with `items`: kubectl would apply the items as objects of their own, \
+                     kustomize keeps one `{kind}`; netpol-intent reads neither way"
+                ),
+            )),
+            None => Ok(vec![doc]),
+        };
     }
+    let Some(items) = items else { return Ok(Vec::new()) };
+    let items = items.as_seq().ok_or_else(|| {
+        (items.span, format!("the `items` of a `{kind}` must be a list, not {}", items.kind_name()))
+    })?;
+    let api_version = doc.get("apiVersion").and_then(Node::as_str).unwrap_or_default();
+    for item in items {
+        let field = |key: &str| item.get(key).and_then(Node::as_str).filter(|s| !s.is_empty());
+        if item.get("items").and_then(Node::as_seq).is_some() {
+            return Err((
+                item.span,
+                format!(
+                    "a list inside a `{kind}`: kustomize would flatten it, kubectl refuses it; \
+                     move its items into the outer list"
+                ),
+            ));
+        }
+        if item.as_map().is_none() || field("kind").is_none() || field("apiVersion").is_none() {
+            let mut message = format!("every item of a `{kind}` needs its own `kind` and `apiVersion`");
+            let inferred = kind.strip_suffix("List").unwrap_or_default();
+            if !inferred.is_empty() && field("kind").is_none() && field("apiVersion").is_none() {
+                message.push_str(&format!(
+                    ": kubectl would read this one as a `{inferred}` of `{api_version}`, kustomize \
+                     refuses it"
+                ));
+            }
+            return Err((item.span, message));
+        }
+    }
+    Ok(items.iter().collect())
 }
 
 /// The NetworkPolicy in `node`, `None` when it is some other kind of object; an error for a
@@ -333,6 +393,31 @@ mod tests {
                     kind: NetworkPolicy\n  metadata: {name: a, namespace: n}\n";
         let found = parse(&source(text), "default").unwrap();
         assert_eq!((found[0].namespace(), found[0].name(), found[0].location.line), ("n", "a", 4));
+    }
+
+    #[test]
+    fn lists_that_kubectl_and_kustomize_read_differently_are_refused() {
+        let item = "apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: a}\n";
+        let nested = format!(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - {item}"
+        );
+        let kindless =
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n- metadata: {name: a}\n";
+        let hidden = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\nitems:\n  - {item}");
+        for (text, line, words) in [
+            (nested.as_str(), 4, "a list inside a `List`: kustomize would flatten it, kubectl refuses it"),
+            (kindless, 4, "kubectl would read this one as a `NetworkPolicy` of `networking.k8s.io/v1`"),
+            (hidden.as_str(), 1, "a `ConfigMap` with `items`: kubectl would apply the items"),
+            ("kind: List\nitems: {a: b}\n", 2, "the `items` of a `List` must be a list"),
+        ] {
+            let err = parse(&source(text), "d").unwrap_err();
+            assert_eq!((err[0].code, err[0].line), (ProblemCode::AmbiguousList, line), "{text}");
+            assert!(err[0].message.contains(words), "{}", err[0].message);
+        }
+        // An empty list, and a list whose items all say what they are, are read.
+        assert!(parse(&source("apiVersion: v1\nkind: List\nitems: []\n"), "d").unwrap().is_empty());
+        let flat = format!("apiVersion: v1\nkind: NetworkPolicyList\nitems:\n  - {item}");
+        assert_eq!(parse(&source(&flat), "d").unwrap()[0].name(), "a");
     }
 
     #[test]
