@@ -52,7 +52,8 @@ enum Command {
     Diff {
         /// The NetworkIntent file, or `-` for standard input
         intent: PathBuf,
-        /// The current policies: a YAML file, a directory (read recursively) or `-`
+        /// The current policies: a YAML file, a directory (through its kustomization when it has
+        /// one, else every YAML file in it, recursively) or `-`
         #[arg(long, value_name = "PATH")]
         against: PathBuf,
         /// How to print the report

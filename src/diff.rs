@@ -65,6 +65,20 @@ pub struct Unmanaged {
     pub widens: Vec<PolicyType>,
 }
 
+/// A NetworkPolicy in a file under the directory that its kustomization does not list: it is
+/// never applied, so the diff does not count it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotListed {
+    pub policy: PolicyRef,
+    pub location: Location,
+}
+
+impl From<crate::current::Found> for NotListed {
+    fn from(f: crate::current::Found) -> NotListed {
+        NotListed { policy: PolicyRef { namespace: f.namespace, name: f.name }, location: f.location }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DangerKind {
     /// No policy would isolate every pod of a namespace in a direction any more.
@@ -102,6 +116,8 @@ pub struct Report {
     pub unchanged: usize,
     pub unmanaged: Vec<Unmanaged>,
     pub dangers: Vec<Danger>,
+    /// Policies in files that are never applied; not part of the comparison.
+    pub unlisted: Vec<NotListed>,
 }
 
 impl Report {

@@ -132,6 +132,26 @@ impl Scene {
         std::fs::write(self.workspace.join(rel), text).unwrap();
     }
 
+    /// Writes a policy file into `deploy/policies` and lists it in the kustomization, which
+    /// kustomize applies only what it lists.
+    fn add_policy(&self, rel: &str, text: &str) {
+        self.write(&format!("deploy/policies/{rel}"), text);
+        let kustomization = self.workspace.join("deploy/policies/kustomization.yaml");
+        let listed = std::fs::read_to_string(&kustomization).unwrap();
+        std::fs::write(&kustomization, format!("{listed}- {rel}\n")).unwrap();
+    }
+
+    /// Deletes a policy file of `deploy/policies` and its line in the kustomization, as a
+    /// change that deletes a policy does (kustomize fails on a listed file that is missing).
+    fn delete_policy(&self, rel: &str) {
+        let dir = self.workspace.join("deploy/policies");
+        std::fs::remove_file(dir.join(rel)).unwrap();
+        let kustomization = std::fs::read_to_string(dir.join("kustomization.yaml")).unwrap();
+        let kept = kustomization.replace(&format!("- {rel}\n"), "");
+        assert_ne!(kept, kustomization, "{rel} is listed");
+        std::fs::write(dir.join("kustomization.yaml"), kept).unwrap();
+    }
+
     /// Runs the action with `inputs` (`with:`), step by step, stopping at the first failure.
     fn run(&self, inputs: &[(&str, &str)]) -> Run {
         let action = action();
@@ -311,7 +331,7 @@ fn no_drift_sets_the_outputs_and_writes_both_reports_to_the_summary() {
 #[test]
 fn drift_is_counted_over_intents_and_fails_the_step_only_when_asked() {
     let scene = Scene::new();
-    std::fs::remove_file(scene.workspace.join("deploy/policies/web/internet-egress.yaml")).unwrap();
+    scene.delete_policy("web/internet-egress.yaml");
     let edited = scene.workspace.join("deploy/policies/shop/allow-db-access.yaml");
     let text = std::fs::read_to_string(&edited).unwrap();
     assert!(text.contains("port: 5432"));
@@ -358,8 +378,8 @@ fn drift_is_counted_over_intents_and_fails_the_step_only_when_asked() {
 
     // An unmanaged policy that widens access fails `dangers`, with no difference at all.
     let scene = Scene::new();
-    scene.write(
-        "deploy/policies/web/allow-all.yaml",
+    scene.add_policy(
+        "web/allow-all.yaml",
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: web}\n\
          spec:\n  podSelector: {}\n  ingress: [{}]\n",
     );
@@ -398,8 +418,8 @@ fn an_invalid_intent_is_annotated_on_its_file_and_line_and_fails_the_step() {
 
     // A broken policy file is annotated too.
     let scene = Scene::new();
-    scene.write(
-        "deploy/policies/web/broken.yaml",
+    scene.add_policy(
+        "web/broken.yaml",
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: [\n",
     );
     let run =
@@ -411,7 +431,7 @@ fn an_invalid_intent_is_annotated_on_its_file_and_line_and_fails_the_step() {
 #[test]
 fn the_report_file_is_in_the_format_asked() {
     let scene = Scene::new();
-    std::fs::remove_file(scene.workspace.join("deploy/policies/web/internet-egress.yaml")).unwrap();
+    scene.delete_policy("web/internet-egress.yaml");
     let with = |format: &str| {
         scene.run(&[
             ("intent", BOTH),

@@ -1,15 +1,17 @@
 //! The diff, case by case: each `tests/diff/CASE/` holds an `intent.yaml`, the current
 //! policies (a `current/` tree, or `stdin.yaml` to pipe into `--against -`), the expected exit
 //! status in `exit-code`, and the expected output: `expected.txt`, `expected.json` and
-//! `expected.md`, or `expected.stderr` for an error. Every case runs twice, through the
-//! in-memory API and through the command line, and both must print the same. Adding a case
-//! needs no code: make the folder, write `exit-code`, run once with `UPDATE_GOLDEN=1`.
+//! `expected.md`, or `expected.stderr` for an error. A file `against` may name the path to
+//! give `--against`, relative to the case (`current/overlay`, say), when it is not `current/`
+//! itself. Every case runs twice, through the in-memory API and through the command line, and
+//! both must print the same. Adding a case needs no code: make the folder, write `exit-code`,
+//! run once with `UPDATE_GOLDEN=1`.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use netpol_intent::current::Source;
+use netpol_intent::current::{Collected, Source};
 
 fn cases() -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(common::root().join("tests/diff"))
@@ -32,31 +34,24 @@ fn rel(case: &Path, file: &str) -> String {
     }
 }
 
-/// The files of `current/` as the directory reader names them, read by the test itself.
-fn read_tree(root: &Path, shown: &str, out: &mut Vec<Source>) {
-    let mut entries: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let shown = format!("{shown}/{name}");
-        if path.is_dir() {
-            read_tree(&path, &shown, out);
-        } else if [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e)) && !name.starts_with('.') {
-            out.push(Source { name: shown, text: std::fs::read_to_string(&path).unwrap() });
-        }
-    }
+/// The `--against` path of a case with a tree, relative to the root.
+fn against_dir(case: &Path) -> Option<String> {
+    let named = std::fs::read_to_string(case.join("against")).ok();
+    let path = named.as_deref().map_or("current", str::trim);
+    case.join(path).is_dir().then(|| rel(case, path))
 }
 
-/// The in-memory sources, the `--against` argument and standard input of a case.
-fn inputs(case: &Path) -> (Vec<Source>, String, String) {
-    if case.join("current").is_dir() {
-        let mut sources = Vec::new();
-        read_tree(&case.join("current"), &rel(case, "current"), &mut sources);
-        sources.sort_by(|a, b| a.name.cmp(&b.name));
-        (sources, rel(case, "current"), String::new())
-    } else {
-        let text = std::fs::read_to_string(case.join("stdin.yaml")).expect("current/ or stdin.yaml");
-        (vec![Source { name: "<stdin>".into(), text: text.clone() }], "-".into(), text)
+/// The in-memory input, the `--against` argument and standard input of a case.
+fn inputs(case: &Path) -> (Result<Collected, Vec<netpol_intent::current::Problem>>, String, String) {
+    match against_dir(case) {
+        Some(dir) => {
+            (netpol_intent::current::collect(Path::new(&dir), &mut std::io::empty()), dir, String::new())
+        }
+        None => {
+            let text = std::fs::read_to_string(case.join("stdin.yaml")).expect("current/ or stdin.yaml");
+            let sources = vec![Source { name: "<stdin>".into(), text: text.clone() }];
+            (Ok(Collected::from(sources)), "-".into(), text)
+        }
     }
 }
 
@@ -72,10 +67,11 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
             .parse()
             .unwrap();
         let intent = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
-        let (sources, against, stdin) = inputs(&case);
+        let (collected, against, stdin) = inputs(&case);
 
-        // In memory.
-        match netpol_intent::diff(&intent, &sources, "default") {
+        // In memory: reading the tree, then the diff.
+        let diffed = collected.map_err(netpol_intent::DiffError::Current);
+        match diffed.and_then(|collected| netpol_intent::diff(&intent, &collected, "default")) {
             Ok(report) => {
                 let code = if report.has_differences() { 1 } else { 0 };
                 assert_eq!(code, expected_code, "{name}: in-memory exit status");
@@ -336,4 +332,165 @@ fn a_markdown_report_cut_inside_a_multi_byte_character_is_printed() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stdout.contains("This diff is cut short"), "{}", out.stdout);
     assert!(!out.stdout.contains('\u{20ac}'), "the long line is left out whole");
+}
+
+/// The NetworkPolicies of some YAML text, normalised, by namespace and name.
+fn normalised(
+    policies: Vec<netpol_intent::current::CurrentPolicy>,
+) -> Vec<(String, String, serde_json::Value)> {
+    let mut out: Vec<_> = policies
+        .into_iter()
+        .map(|p| {
+            let (ns, name) = (p.namespace().to_string(), p.name().to_string());
+            (ns, name, serde_json::to_value(netpol_intent::diff::normalize(p.policy)).unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out
+}
+
+fn kubectl_kustomize(dir: &Path) -> std::process::Output {
+    std::process::Command::new("kubectl").arg("kustomize").arg(dir).output().unwrap()
+}
+
+/// What the reader collects through a kustomization is what kustomize builds: for every case
+/// whose `--against` directory has one, `kubectl kustomize` gives the same NetworkPolicies, by
+/// namespace, name and content, as the files the reader collects; and where the reader says
+/// kustomize refuses a kustomization, kustomize does.
+#[test]
+fn the_kustomization_reader_collects_what_kubectl_kustomize_builds() {
+    if !common::available("kubectl", &["version", "--client"]) {
+        return;
+    }
+    std::env::set_current_dir(common::root()).unwrap();
+    let mut compared = Vec::new();
+    for case in cases() {
+        let Some(dir) = against_dir(&case) else { continue };
+        let dir = PathBuf::from(dir);
+        if !netpol_intent::kustomize::FILE_NAMES.iter().any(|n| dir.join(n).is_file()) {
+            continue;
+        }
+        let name = rel(&case, "");
+        let build = kubectl_kustomize(&dir);
+        let code: i32 = std::fs::read_to_string(case.join("exit-code")).unwrap().trim().parse().unwrap();
+        if code == 2 {
+            let stderr = std::fs::read_to_string(case.join("expected.stderr")).unwrap();
+            let refused_by_kustomize = stderr.lines().all(|l| {
+                ["invalid-kustomization", "missing-resource"]
+                    .iter()
+                    .any(|c| l.starts_with(&format!("error[{c}]")))
+            });
+            if refused_by_kustomize {
+                assert!(!build.status.success(), "{name}: kubectl kustomize builds what the reader refuses");
+            }
+            continue;
+        }
+        assert!(build.status.success(), "{name}: {}", String::from_utf8_lossy(&build.stderr));
+        let built = Collected::from(vec![Source {
+            name: "build".into(),
+            text: String::from_utf8(build.stdout).unwrap(),
+        }]);
+        let theirs = netpol_intent::current::read(&built, "default").unwrap().policies;
+        let collected = netpol_intent::current::collect(&dir, &mut std::io::empty()).unwrap();
+        let ours = netpol_intent::current::read(&collected, "default").unwrap().policies;
+        assert!(!ours.is_empty(), "{name}");
+        assert_eq!(normalised(ours), normalised(theirs), "{name}");
+        compared.push(name);
+    }
+    for shape in ["kustomization-lists", "kustomization-overlay", "no-drift"] {
+        assert!(compared.iter().any(|c| c.ends_with(shape)), "{shape} was compared: {compared:?}");
+    }
+}
+
+/// The fields the reader refuses do change what kustomize builds: the build of the
+/// `kustomization-unsupported` case (but for its remote resource, which needs the network)
+/// holds other policies than its files.
+#[test]
+fn the_kustomizations_the_reader_refuses_build_other_policies_than_their_files() {
+    if !common::available("kubectl", &["version", "--client"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let case = common::root().join("tests/diff/kustomization-unsupported/current");
+    common::copy_tree(&case, tmp.path(), &[]);
+    let file = tmp.path().join("kustomization.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.lines().filter(|l| !l.contains("https://")).map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
+    let build = kubectl_kustomize(tmp.path());
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let built = Collected::from(vec![Source {
+        name: "build".into(),
+        text: String::from_utf8(build.stdout).unwrap(),
+    }]);
+    let theirs = normalised(netpol_intent::current::read(&built, "default").unwrap().policies);
+    let mut files = Vec::new();
+    for rel in common::tree(tmp.path(), &[]) {
+        if !rel.ends_with("kustomization.yaml") {
+            let text = std::fs::read_to_string(tmp.path().join(&rel)).unwrap();
+            files.push(Source { name: rel.display().to_string(), text });
+        }
+    }
+    let ours = normalised(netpol_intent::current::read(&Collected::from(files), "default").unwrap().policies);
+    assert_eq!(ours.len(), theirs.len());
+    assert_ne!(ours, theirs);
+    assert!(theirs.iter().all(|(ns, name, _)| ns == "shop" && name.starts_with("team-")), "{theirs:?}");
+}
+
+/// Symbolic links are resolved as kustomize resolves them: a linked file must lie in the
+/// kustomization's directory once resolved, a linked directory may be anywhere, and `..` is
+/// taken lexically before links are followed.
+#[test]
+fn symbolic_links_in_a_kustomization_are_read_as_kustomize_reads_them() {
+    if !common::available("kubectl", &["version", "--client"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let policy = |name: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: {name}, namespace: shop}}\n\
+             spec: {{podSelector: {{}}}}\n"
+        )
+    };
+    for dir in ["app", "shared/base", "elsewhere"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    std::fs::write(root.join("shared/base/kustomization.yaml"), "resources: [base.yaml]\n").unwrap();
+    std::fs::write(root.join("shared/base/base.yaml"), policy("base")).unwrap();
+    std::fs::write(root.join("elsewhere/out.yaml"), policy("out")).unwrap();
+    std::fs::write(root.join("app/real.yaml"), policy("real")).unwrap();
+    std::os::unix::fs::symlink("../shared/base", root.join("app/base")).unwrap();
+    std::os::unix::fs::symlink("real.yaml", root.join("app/inside.yaml")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere/out.yaml", root.join("app/outside.yaml")).unwrap();
+    let app = root.join("app");
+    let read = |k: &str| {
+        std::fs::write(app.join("kustomization.yaml"), k).unwrap();
+        let collected = netpol_intent::current::collect(&app, &mut std::io::empty());
+        let ours = collected.and_then(|c| netpol_intent::current::read(&c, "default"));
+        (ours, kubectl_kustomize(&app))
+    };
+
+    // A directory linked from elsewhere, and a file linked within the directory: read.
+    let (ours, build) = read("resources: [base, inside.yaml]\n");
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let built =
+        Collected::from(vec![Source { name: "b".into(), text: String::from_utf8(build.stdout).unwrap() }]);
+    let theirs = netpol_intent::current::read(&built, "default").unwrap().policies;
+    assert_eq!(normalised(ours.unwrap().policies), normalised(theirs));
+
+    // A file that resolves outside: refused, by both.
+    let (ours, build) = read("resources: [outside.yaml]\n");
+    assert!(!build.status.success());
+    let problems = ours.unwrap_err();
+    assert_eq!(problems[0].code, netpol_intent::current::ProblemCode::InvalidKustomization, "{problems:?}");
+    assert!(problems[0].message.contains("outside the kustomization's directory"), "{problems:?}");
+
+    // `base/..` is `app` itself, lexically, though `base` links elsewhere: a cycle for both.
+    let (ours, build) = read("resources: [base/..]\n");
+    assert!(!build.status.success());
+    assert!(ours.unwrap_err()[0].message.contains("makes a cycle"));
 }
