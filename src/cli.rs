@@ -67,8 +67,8 @@ enum Command {
         #[arg(long, value_name = "NAMESPACE", default_value = "default")]
         default_namespace: String,
         /// What makes the exit status 1: any difference; only dangers (changes that leave
-        /// pods non-isolated) and unmanaged policies that widen access; or nothing. Errors
-        /// always exit 2
+        /// pods non-isolated, and policies at PATH, whoever they claim to belong to, that allow
+        /// more than the intent generates); or nothing. Errors always exit 2
         #[arg(long, value_enum, default_value_t = FailOn::Differences)]
         fail_on: FailOn,
     },
@@ -94,7 +94,8 @@ pub enum Format {
 pub enum FailOn {
     /// Anything to add, change or remove.
     Differences,
-    /// A danger, or an unmanaged policy that widens access.
+    /// A danger: a change that leaves pods non-isolated, or a policy that allows more than the
+    /// generated ones (which an unmanaged policy that widens access always is).
     Dangers,
     /// Nothing: 0 unless there is an error.
     Never,
@@ -105,7 +106,7 @@ impl FailOn {
     pub fn fails(self, report: &crate::diff::Report) -> bool {
         match self {
             FailOn::Differences => report.has_differences(),
-            FailOn::Dangers => !report.dangers.is_empty() || report.widening() > 0,
+            FailOn::Dangers => !report.dangers.is_empty(),
             FailOn::Never => false,
         }
     }

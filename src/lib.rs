@@ -19,6 +19,7 @@ pub mod outdir;
 pub mod render;
 pub mod report;
 pub mod validate;
+pub mod widening;
 pub mod yaml;
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;

@@ -186,7 +186,7 @@ pub fn markdown(r: &Report) -> String {
     // Each entry is a block that is shown whole or not at all.
     let mut blocks: Vec<String> = Vec::new();
     if !r.dangers.is_empty() {
-        let mut b = String::from("> [!CAUTION]\n> **Changes that leave pods non-isolated:**\n");
+        let mut b = String::from("> [!CAUTION]\n> **Dangers: pods open to more than the intent allows:**\n");
         for d in &r.dangers {
             let _ = writeln!(
                 b,

@@ -561,3 +561,29 @@ fn the_example_workflow_uses_the_action_as_declared() {
     }
     assert_eq!(uses, 1);
 }
+
+/// `fail-on: dangers` does not trust a label: an allow-all that carries the intent's own label
+/// and annotation is a policy to remove, and, applied as the repository holds it, a danger.
+#[test]
+fn fail_on_dangers_fails_on_a_widening_policy_that_carries_the_intents_label() {
+    let scene = Scene::new();
+    scene.add_policy(
+        "web/allow-all.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: web\n  \
+         labels: {app.kubernetes.io/managed-by: netpol-intent}\n  annotations: {netpol-intent.dev/intent: web}\n\
+         spec:\n  podSelector: {}\n  ingress: [{}]\n",
+    );
+    let run = |fail_on: &str| {
+        scene.run(&[
+            ("intent", BOTH),
+            ("against", "deploy/policies"),
+            ("fail-on", fail_on),
+            ("version", VERSION),
+        ])
+    };
+    let dangers = run("dangers");
+    assert_eq!((dangers.status, dangers.failed.as_deref()), (1, Some("diff")), "{dangers:#?}");
+    assert_eq!((dangers.output("removed"), dangers.output("dangerous")), ("1", "1"));
+    assert!(dangers.summary.contains("`widens-access` web/allow-all (Ingress)"), "{}", dangers.summary);
+    assert_eq!(run("never").status, 0);
+}

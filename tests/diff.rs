@@ -119,12 +119,34 @@ fn the_cases_show_each_kind_of_finding() {
     assert_eq!(summary("added", "added"), 1);
     assert_eq!(summary("changed", "changed"), 2);
     assert_eq!(summary("removed", "removed"), 1);
-    assert_eq!(summary("removed", "dangerous"), 0);
+    // Removing it leaves no pod non-isolated; but as the repository holds it, it is applied, and
+    // it allows what the intent no longer does.
+    let removed_dangers = json("removed")["dangers"].clone();
+    assert_eq!(removed_dangers.as_array().unwrap().len(), 1);
+    assert_eq!(removed_dangers[0]["kind"], "widens-access");
     assert_eq!(summary("unmanaged", "unmanaged"), 3);
     assert_eq!(summary("unmanaged", "widening"), 2);
     assert_eq!(summary("unmanaged", "removed"), 0);
-    assert_eq!(summary("dangerous-removal", "dangerous"), 2);
-    assert_eq!(json("dangerous-removal")["dangers"][0]["kind"], "namespace-isolation-lost");
+    // Dropping `billing` loses its isolation both ways; the egress policy towards it that stays
+    // in `shop` until removed allows what the intent no longer generates.
+    let kinds = |case: &str| -> Vec<String> {
+        let dangers = json(case)["dangers"].clone();
+        dangers.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(
+        kinds("dangerous-removal"),
+        ["namespace-isolation-lost", "namespace-isolation-lost", "widens-access"]
+    );
+    // An allow-all with the intent's own label is to remove, and a danger in both directions.
+    let labelled = json("labelled-allow-all");
+    assert_eq!(summary("labelled-allow-all", "removed"), 1);
+    let kinds: Vec<(&str, &str)> = labelled["dangers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["kind"].as_str().unwrap(), d["direction"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("widens-access", "Ingress"), ("widens-access", "Egress")]);
     assert_eq!(summary("stdin", "added"), 1);
     let broken =
         std::fs::read_to_string(common::root().join("tests/diff/broken-yaml/expected.stderr")).unwrap();
@@ -190,9 +212,11 @@ fn errors_exit_2_with_nothing_on_stdout() {
     assert!(out.stderr.contains("cannot both be standard input"), "{}", out.stderr);
 }
 
-/// `--fail-on`: the exit status of each case under each setting. `dangers` fails on a danger
-/// (`dangerous-removal`) and on unmanaged policies that widen access (`unmanaged`, which has no
-/// difference at all), and passes mere differences; errors exit 2 whatever is asked.
+/// `--fail-on`: the exit status of each case under each setting. `dangers` fails on a danger:
+/// a change that leaves pods non-isolated (`dangerous-removal`), and a policy that allows more
+/// than the generated ones, whatever its labels say (`unmanaged`, which has no difference at
+/// all; `labelled-allow-all`; `changed` and `removed`); it passes mere differences (`added`).
+/// Errors exit 2 whatever is asked.
 #[test]
 fn fail_on_chooses_what_exits_1() {
     std::env::set_current_dir(common::root()).unwrap();
@@ -211,10 +235,13 @@ fn fail_on_chooses_what_exits_1() {
         // case, differences, dangers, never
         ("no-drift", 0, 0, 0),
         ("added", 1, 0, 0),
-        ("changed", 1, 0, 0),
-        ("removed", 1, 0, 0),
+        // The current content allows a port the intent does not: applied as it is, it widens.
+        ("changed", 1, 1, 0),
+        // The policy to remove allows what the intent no longer generates, and is applied now.
+        ("removed", 1, 1, 0),
         ("unmanaged", 0, 1, 0),
         ("dangerous-removal", 1, 1, 0),
+        ("labelled-allow-all", 1, 1, 0),
         ("broken-yaml", 2, 2, 2),
     ];
     for (case, differences, dangers, never) in table {
