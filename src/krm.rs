@@ -217,6 +217,13 @@ impl<'a> Run<'a> {
         self.results.extend(undeclared_namespaces(&valid, items, &ctx));
         let policies = crate::expand::expand(&valid);
         let plan = Plan::new(src, items, config, &name, policies, &output_path);
+        // A package the run would leave ambiguous is an error in either mode, items unchanged.
+        let conflicts: Vec<FnResult> =
+            plan.taken_paths(&output_path, &ctx).into_iter().chain(plan.twins()).collect();
+        if !conflicts.is_empty() {
+            self.results.extend(conflicts);
+            return self.unchanged();
+        }
         match mode {
             Mode::Generate => {
                 let (entries, summary) = plan.generate();
@@ -394,6 +401,11 @@ impl OutputPath {
         Ok(OutputPath(template.to_string()))
     }
 
+    /// The template, as written.
+    pub fn template(&self) -> &str {
+        &self.0
+    }
+
     /// The path of one policy.
     pub fn render(&self, namespace: &str, name: &str, intent: &str) -> String {
         self.0.replace("{namespace}", namespace).replace("{name}", name).replace("{intent}", intent)
@@ -467,19 +479,113 @@ impl<'a> Plan<'a> {
                 Planned { key: (namespace, name), policy, path, index: 0 }
             })
             .collect();
-        // Policies sharing a file are numbered after the items already there.
+        // Policies sharing a file are numbered in order (no other item may be in it, see
+        // [`Plan::taken_paths`]).
         let mut next: HashMap<String, usize> = planned.iter().map(|p| (p.path.clone(), 0)).collect();
-        for item in &kept {
-            if let Some(n) = item_path(item).and_then(|p| next.get_mut(p)) {
-                *n = (*n).max(item_index(item).map_or(0, |i| i + 1));
-            }
-        }
         for p in &mut planned {
             let n = next.get_mut(&p.path).expect("every planned path is counted");
             p.index = *n;
             *n += 1;
         }
         Plan { src, kept, owned, duplicates, planned, intent }
+    }
+
+    /// An error result for each file the output path puts generated policies into that holds
+    /// an item which is not one of this intent's policies (the intent's own file, a file
+    /// written by hand, another intent's policy): writing there would mix them, and the first
+    /// run would write policies into the intent.
+    fn taken_paths(&self, output_path: &OutputPath, ctx: &Config) -> Vec<FnResult> {
+        let planned: BTreeSet<&str> = self.planned.iter().map(|p| p.path.as_str()).collect();
+        let mut taken: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
+        for item in &self.kept {
+            if let Some(path) = item_path(item).filter(|p| planned.contains(p)) {
+                taken.entry(path).or_default().push(item);
+            }
+        }
+        let field = key_path("metadata.annotations", OUTPUT_PATH_ANNOTATION);
+        taken
+            .into_iter()
+            .map(|(path, items)| {
+                let first = describe(items[0]);
+                let others = match items.len() {
+                    1 => String::new(),
+                    n => format!(" and {} other item{}", n - 1, if n == 2 { "" } else { "s" }),
+                };
+                let message = format!(
+                    "output path `{}` puts NetworkPolicies into `{path}`, which holds {first}{others}: \
+                     a file of generated policies may hold nothing else",
+                    output_path.template()
+                );
+                let mut r = FnResult::error(message).about(ctx.resource.clone()).at(&field, ctx.file.clone());
+                r.help = Some(format!(
+                    "choose a path that names only files of this intent's policies, such as the default \
+                     `{DEFAULT_OUTPUT_PATH}`"
+                ));
+                r.code = Some("invalid-annotation".into());
+                r
+            })
+            .collect()
+    }
+
+    /// An error result for each NetworkPolicy identity that the package would hold twice: a
+    /// generated policy and an item the intent does not own (written by hand, or by another
+    /// intent) with its namespace and name, or two such items. kustomize refuses two objects
+    /// with one identity; kpt writes both, and `kubectl apply` keeps whichever comes last. An
+    /// item without a namespace is applied into whichever namespace it is applied to, so it
+    /// clashes with a generated policy of its name in any namespace.
+    fn twins(&self) -> Vec<FnResult> {
+        let policies = self.kept.iter().filter(|item| {
+            str_at(item, "apiVersion") == Some("networking.k8s.io/v1")
+                && str_at(item, "kind") == Some("NetworkPolicy")
+        });
+        let mut seen: BTreeMap<(&str, &str), &Node> = BTreeMap::new();
+        let mut out = Vec::new();
+        for item in policies {
+            let metadata = item.get("metadata");
+            let namespace = metadata.and_then(|m| str_at(m, "namespace")).unwrap_or_default();
+            let name = metadata.and_then(|m| str_at(m, "name")).unwrap_or_default();
+            let file =
+                item_path(item).map_or_else(|| "an item from no file".to_string(), |p| format!("`{p}`"));
+            let generated = self
+                .planned
+                .iter()
+                .find(|p| p.key.1 == name && (namespace.is_empty() || p.key.0 == namespace));
+            let (ns, other) = match (generated, seen.insert((namespace, name), item)) {
+                (Some(p), _) => {
+                    (p.key.0.as_str(), format!("the intent generates it (`{}`)", self.file_of(p)))
+                }
+                (None, Some(first)) => {
+                    let where_first =
+                        item_path(first).map_or("an item from no file".to_string(), |p| format!("`{p}`"));
+                    (namespace, format!("{where_first} holds it too"))
+                }
+                (None, None) => continue,
+            };
+            let theirs = if namespace.is_empty() {
+                "one with no namespace (it lands in the namespace it is applied to)"
+            } else {
+                "one that this intent did not generate"
+            };
+            let message =
+                format!("NetworkPolicy `{ns}/{name}` would be in the package twice: {other}, and {file} holds {theirs}");
+            let mut r = FnResult::error(message).about(policy_ref(ns, name));
+            if let Some(path) = item_path(item) {
+                r = r.at_file(path);
+            }
+            r.help = Some(
+                "rename or delete one of them: kustomize refuses two objects with one identity, and \
+                 `kubectl apply` keeps whichever comes last"
+                    .into(),
+            );
+            r.code = Some("duplicate-policy".into());
+            out.push(r);
+        }
+        out
+    }
+
+    /// The file a planned policy is in now, or will be written to.
+    fn file_of<'p>(&'p self, p: &'p Planned) -> &'p str {
+        self.owned.get(&p.key).and_then(|item| item_path(item)).unwrap_or(&p.path)
     }
 
     /// The items with the generated policies in place of the owned ones, and a summary.
@@ -638,6 +744,17 @@ fn same_object(a: &Node, b: &Node) -> bool {
     str_at(a, "apiVersion") == str_at(b, "apiVersion")
         && str_at(a, "kind") == str_at(b, "kind")
         && name(a) == name(b)
+}
+
+/// An item in words: `NetworkIntent `shop``, `NetworkPolicy `shop/x``.
+fn describe(item: &Node) -> String {
+    let kind = str_at(item, "kind").unwrap_or("an object");
+    let metadata = item.get("metadata");
+    let name = metadata.and_then(|m| str_at(m, "name")).unwrap_or_default();
+    match metadata.and_then(|m| str_at(m, "namespace")) {
+        Some(ns) => format!("{kind} `{ns}/{name}`"),
+        None => format!("{kind} `{name}`"),
+    }
 }
 
 fn str_at<'n>(node: &'n Node, key: &str) -> Option<&'n str> {

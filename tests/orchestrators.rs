@@ -160,3 +160,38 @@ fn kubectl_kustomize_skips_exec_functions_silently() {
     let exec = run("kubectl", &["kustomize", "--enable-alpha-plugins", "--enable-exec", dir_arg], tmp.path());
     assert!(!exec.status.success(), "kubectl kustomize accepts --enable-exec now: {}", text(&exec));
 }
+
+/// Two NetworkPolicies with one identity, or an output path that names the intent's own file:
+/// `kpt fn render` fails, and no file of the package changes.
+#[test]
+fn kpt_render_fails_on_an_ambiguous_package_and_changes_nothing() {
+    if !common::available("kpt", &["version"]) {
+        return;
+    }
+    let (_tmp, pkg) = package();
+    std::fs::write(
+        pkg.join("hand-written.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny-all, namespace: shop}\n\
+         spec: {podSelector: {}, ingress: [{}]}\n",
+    )
+    .unwrap();
+    let before = snapshot(&pkg);
+    let out = run("kpt", &["fn", "render", "--allow-exec"], &pkg);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("`shop/default-deny-all` would be in the package twice"), "{}", text(&out));
+    assert_eq!(snapshot(&pkg), before, "a failed render changed files");
+
+    let (_tmp, pkg) = package();
+    let intent = std::fs::read_to_string(pkg.join("network-intent.yaml")).unwrap();
+    let pointed = intent.replace(
+        "    config.kubernetes.io/local-config: \"true\"\n",
+        "    config.kubernetes.io/local-config: \"true\"\n    netpol-intent.dev/output-path: network-intent.yaml\n",
+    );
+    assert_ne!(pointed, intent);
+    std::fs::write(pkg.join("network-intent.yaml"), &pointed).unwrap();
+    let out = run("kpt", &["fn", "render", "--allow-exec"], &pkg);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("puts NetworkPolicies into `network-intent.yaml`"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(pkg.join("network-intent.yaml")).unwrap(), pointed);
+    assert!(!pkg.join("network-policies").exists());
+}
