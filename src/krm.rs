@@ -807,10 +807,45 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 
 /// One item as an entry of a block sequence at column 0 (`- ` then the item): its original
-/// text when that can be cut out of `src` and reads back as the same node, else the node
-/// re-emitted, which keeps every value and scalar style but not comments (JSON and flow input).
+/// text when that can be cut out of `src` and reads back as the same node (a block item, see
+/// [`original_entry`]; a flow item, as kpt passes a flow-style or JSON file, see
+/// [`flow_entry`]), else the node re-emitted, which keeps every value and scalar style but not
+/// comments or flow style (an item with an alias to another item's anchor).
 pub fn entry(src: &str, item: &Node) -> String {
-    original_entry(src, item).unwrap_or_else(|| indent_entry(&yaml::emit_one(item)))
+    original_entry(src, item)
+        .or_else(|| flow_entry(src, item))
+        .unwrap_or_else(|| indent_entry(&yaml::emit_one(item)))
+}
+
+/// A flow-style item's own text, `{` to `}`, with the comment after it on its last line, its
+/// other lines moved as the item moves to column 2 (and indented two spaces at least). kpt
+/// writes a file back in the style of the item it gets, so this is what keeps a flow-style or
+/// JSON file as it was. `None` if the item is not a flow mapping, or the text does not read
+/// back as the same node.
+fn flow_entry(src: &str, item: &Node) -> Option<String> {
+    let (start, end) = (item.span.start.offset, item.span.end.offset);
+    let text = src.get(start..end).filter(|t| t.starts_with('{') && t.ends_with('}'))?;
+    let col = start - src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str("- ");
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let rest = line.trim_start_matches(' ');
+        if i == 0 {
+            out.push_str(line);
+        } else if rest.trim().is_empty() {
+            out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+        } else {
+            let spaces = (line.len() - rest.len() + 2).saturating_sub(col).max(2);
+            out.extend(std::iter::repeat_n(' ', spaces));
+            out.push_str(rest);
+        }
+    }
+    let tail = &src[end..src[end..].find('\n').map_or(src.len(), |i| end + i)];
+    if tail.trim_start().starts_with('#') {
+        out.push_str(tail);
+    }
+    out.push('\n');
+    reads_back_as(out, item)
 }
 
 /// A document emitted at column 0 as a sequence entry.
@@ -869,10 +904,15 @@ fn original_entry(src: &str, item: &Node) -> Option<String> {
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    let docs = yaml::parse(&out, &yaml::Limits::default()).ok()?;
+    reads_back_as(out, item)
+}
+
+/// `entry`, when it reads back as a sequence of the one node `item`.
+fn reads_back_as(entry: String, item: &Node) -> Option<String> {
+    let docs = yaml::parse(&entry, &yaml::Limits::default()).ok()?;
     match docs.as_slice() {
         [doc] => match doc.as_seq() {
-            Some([read]) if read.eq_ignoring_spans(item) => Some(out),
+            Some([read]) if read.eq_ignoring_spans(item) => Some(entry),
             _ => None,
         },
         _ => None,
@@ -1185,11 +1225,20 @@ mod tests {
     }
 
     #[test]
-    fn flow_items_are_re_emitted_with_their_styles() {
+    fn flow_items_come_back_as_written() {
         let src = r#"{"items": [{"a": "0755", "n": 123456789012345678901234567890}]}"#;
         let root = parse(src);
         let item = &root.get("items").unwrap().as_seq().unwrap()[0];
-        assert_eq!(entry(src, item), "- \"a\": \"0755\"\n  \"n\": 123456789012345678901234567890\n");
+        assert_eq!(entry(src, item), "- {\"a\": \"0755\", \"n\": 123456789012345678901234567890}\n");
+        // As kpt sends a flow-style file, with a comment; and over several lines, moved along.
+        let src = "items:\n- {a: yes, b: [1, 2]} # why\n- {c: 'd',\n     e: \"f\n\n     g\"}\n";
+        let root = parse(src);
+        let items = root.get("items").unwrap().as_seq().unwrap();
+        assert_eq!(entry(src, &items[0]), "- {a: yes, b: [1, 2]} # why\n");
+        assert_eq!(entry(src, &items[1]), "- {c: 'd',\n     e: \"f\n\n     g\"}\n");
+        let src = "items:\n    - {c: 'd',\n      e: f}\n";
+        let root = parse(src);
+        assert_eq!(entry(src, &root.get("items").unwrap().as_seq().unwrap()[0]), "- {c: 'd',\n  e: f}\n");
     }
 
     #[test]

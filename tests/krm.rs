@@ -153,7 +153,7 @@ fn check_invariants(name: &str, input: &str, out: &common::Output) {
 
 #[test]
 fn check_mode_writes_the_items_byte_for_byte() {
-    for case in ["check-drift", "check-up-to-date"] {
+    for case in ["check-drift", "check-up-to-date", "check-flow-and-json-items"] {
         let input = input_of(&common::root().join("tests/krm").join(case));
         let out = common::run(&[], &input);
         assert_eq!(items_section(&out.stdout), items_section(&input), "{case}");
