@@ -172,11 +172,11 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
         }
     }
     // What the current policies allow beyond the generated ones, whoever they claim to belong to.
-    let generated: Vec<&NetworkPolicy> = wanted.values().collect();
+    let generated = crate::widening::Generated::new(wanted.values());
     let widened: HashMap<&(String, String), Vec<Widening>> = now
         .iter()
         .filter(|((ns, n), _)| !same.contains(&(ns.as_str(), n.as_str())))
-        .map(|(key, (p, _))| (key, crate::widening::widenings(p, &generated)))
+        .map(|(key, (p, _))| (key, generated.widenings(p)))
         .filter(|(_, w)| !w.is_empty())
         .collect();
     for ((namespace, name), (policy, found)) in &now {

@@ -538,6 +538,10 @@ impl<'a> Plan<'a> {
             str_at(item, "apiVersion") == Some("networking.k8s.io/v1")
                 && str_at(item, "kind") == Some("NetworkPolicy")
         });
+        let mut by_name: HashMap<&str, Vec<&Planned>> = HashMap::new();
+        for p in &self.planned {
+            by_name.entry(p.key.1.as_str()).or_default().push(p);
+        }
         let mut seen: BTreeMap<(&str, &str), &Node> = BTreeMap::new();
         let mut out = Vec::new();
         for item in policies {
@@ -546,10 +550,9 @@ impl<'a> Plan<'a> {
             let name = metadata.and_then(|m| str_at(m, "name")).unwrap_or_default();
             let file =
                 item_path(item).map_or_else(|| "an item from no file".to_string(), |p| format!("`{p}`"));
-            let generated = self
-                .planned
-                .iter()
-                .find(|p| p.key.1 == name && (namespace.is_empty() || p.key.0 == namespace));
+            let generated = by_name
+                .get(name)
+                .and_then(|ps| ps.iter().find(|p| namespace.is_empty() || p.key.0 == namespace));
             let (ns, other) = match (generated, seen.insert((namespace, name), item)) {
                 (Some(p), _) => {
                     (p.key.0.as_str(), format!("the intent generates it (`{}`)", self.file_of(p)))

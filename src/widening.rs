@@ -1,6 +1,6 @@
 //! Whether a policy that gets applied may allow connections that the intent's generated
 //! policies do not: the question a connectivity engine answers exactly, here answered from the
-//! policies alone, and conservatively. [`widenings`] may say that a policy widens access when
+//! policies alone, and conservatively. [`Generated::widenings`] may say that a policy widens access when
 //! it does not (it compares rule with rule, and never combines several generated policies or
 //! rules to cover one); it never says that a policy widens nothing when it widens something.
 //!
@@ -19,7 +19,9 @@ use k8s_openapi::api::networking::v1::{NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::diff::{allows, directions, requirements};
+use std::collections::HashMap;
+
+use crate::diff::{allows, directions, requirements, Requirements};
 use crate::intent::PolicyType;
 
 /// A direction in which a policy may allow more than the generated set, with the first of its
@@ -107,37 +109,53 @@ fn rules(policy: &NetworkPolicy, direction: PolicyType) -> Vec<Rule<'_>> {
     }
 }
 
-/// The directions in which `policy` may allow connections that the `generated` policies do
-/// not (all normalised, as [`crate::diff::normalize`] leaves them), each with the first rule
-/// that shows it; empty when it allows nothing more.
-pub fn widenings(policy: &NetworkPolicy, generated: &[&NetworkPolicy]) -> Vec<Widening> {
-    let namespace = policy.metadata.namespace.as_deref();
-    let pods = requirements(policy.spec.as_ref().and_then(|s| s.pod_selector.as_ref()));
-    let mut out = Vec::new();
-    for direction in [PolicyType::Ingress, PolicyType::Egress] {
-        if !allows(policy, direction) {
-            continue;
+/// The generated policies (normalised, as [`crate::diff::normalize`] leaves them), indexed by
+/// namespace and the direction they isolate, each with its pod selector's requirements: built
+/// once, asked about each current policy.
+pub struct Generated<'a> {
+    isolating: HashMap<(&'a str, PolicyType), Vec<(Requirements, &'a NetworkPolicy)>>,
+}
+
+impl<'a> Generated<'a> {
+    pub fn new(policies: impl IntoIterator<Item = &'a NetworkPolicy>) -> Generated<'a> {
+        let mut isolating: HashMap<_, Vec<_>> = HashMap::new();
+        for g in policies {
+            let namespace = g.metadata.namespace.as_deref().unwrap_or_default();
+            let pods = requirements(g.spec.as_ref().and_then(|s| s.pod_selector.as_ref()));
+            for direction in directions(g) {
+                isolating.entry((namespace, direction)).or_default().push((pods.clone(), g));
+            }
         }
-        let isolating: Vec<&NetworkPolicy> = generated
-            .iter()
-            .copied()
-            .filter(|g| g.metadata.namespace.as_deref() == namespace && directions(g).contains(&direction))
-            .collect();
-        if isolating.is_empty() {
-            continue;
-        }
-        // The generated rules that apply to every pod `policy` selects.
-        let covering: Vec<Rule> = isolating
-            .iter()
-            .filter(|g| requirements(g.spec.as_ref().and_then(|s| s.pod_selector.as_ref())).is_subset(&pods))
-            .flat_map(|g| rules(g, direction))
-            .collect();
-        let uncovered = rules(policy, direction).iter().position(|r| !covering.iter().any(|c| c.covers(r)));
-        if let Some(rule) = uncovered {
-            out.push(Widening { direction, rule });
-        }
+        Generated { isolating }
     }
-    out
+
+    /// The directions in which `policy` (normalised) may allow connections that the generated
+    /// policies do not, each with the first rule that shows it; empty when it allows nothing
+    /// more.
+    pub fn widenings(&self, policy: &NetworkPolicy) -> Vec<Widening> {
+        let namespace = policy.metadata.namespace.as_deref().unwrap_or_default();
+        let pods = requirements(policy.spec.as_ref().and_then(|s| s.pod_selector.as_ref()));
+        let mut out = Vec::new();
+        for direction in [PolicyType::Ingress, PolicyType::Egress] {
+            if !allows(policy, direction) {
+                continue;
+            }
+            // Where the generated set isolates nothing, `policy` only isolates more.
+            let Some(isolating) = self.isolating.get(&(namespace, direction)) else { continue };
+            // The generated rules that apply to every pod `policy` selects.
+            let covering: Vec<Rule> = isolating
+                .iter()
+                .filter(|(selects, _)| selects.is_subset(&pods))
+                .flat_map(|(_, g)| rules(g, direction))
+                .collect();
+            let uncovered =
+                rules(policy, direction).iter().position(|r| !covering.iter().any(|c| c.covers(r)));
+            if let Some(rule) = uncovered {
+                out.push(Widening { direction, rule });
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -159,8 +177,11 @@ mod tests {
 
     fn widened(current: &str, generated: &[&str]) -> Vec<(PolicyType, usize)> {
         let generated: Vec<NetworkPolicy> = generated.iter().map(|g| policy(g)).collect();
-        let generated: Vec<&NetworkPolicy> = generated.iter().collect();
-        widenings(&policy(current), &generated).into_iter().map(|w| (w.direction, w.rule)).collect()
+        Generated::new(&generated)
+            .widenings(&policy(current))
+            .into_iter()
+            .map(|w| (w.direction, w.rule))
+            .collect()
     }
 
     #[test]
@@ -226,6 +247,6 @@ mod tests {
         let mut other = policy(DB);
         other.metadata.namespace = Some("b".into());
         let deny = policy(DENY);
-        assert_eq!(widenings(&policy(DB), &[&deny, &other]).len(), 1);
+        assert_eq!(Generated::new([&deny, &other]).widenings(&policy(DB)).len(), 1);
     }
 }
