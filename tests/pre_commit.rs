@@ -72,6 +72,11 @@ fn the_documentation_configures_every_hook() {
 
 /// Runs hook `id` as docs/pre-commit.md configures it, in `repo`: its entry, then its args.
 fn run_hook(repo: &Path, id: &str) -> Output {
+    run_hook_with(repo, id, &[])
+}
+
+/// [`run_hook`], with `more` added to the configured args.
+fn run_hook_with(repo: &Path, id: &str, more: &[&str]) -> Output {
     let configured = documented_hooks()
         .into_iter()
         .find(|h| str_at(h, "id") == id)
@@ -90,6 +95,7 @@ fn run_hook(repo: &Path, id: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_netpol-intent"))
         .args(&entry[1..])
         .args(&args)
+        .args(more)
         .current_dir(repo)
         .output()
         .unwrap()
@@ -99,16 +105,22 @@ fn show(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
-#[test]
-fn the_documented_configuration_renders_and_checks() {
+/// A scratch repository with the Flux example's intent in `deploy/`, as the docs set it up.
+fn repository() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path();
-    std::fs::create_dir(repo.join("deploy")).unwrap();
+    std::fs::create_dir(tmp.path().join("deploy")).unwrap();
     std::fs::copy(
         common::root().join("examples/flux/intent/network-intent.yaml"),
-        repo.join("deploy/network-intent.yaml"),
+        tmp.path().join("deploy/network-intent.yaml"),
     )
     .unwrap();
+    tmp
+}
+
+#[test]
+fn the_documented_configuration_renders_and_checks() {
+    let tmp = repository();
+    let repo = tmp.path();
 
     let render = run_hook(repo, "netpol-intent-render");
     assert_eq!(render.status.code(), Some(0), "{}", show(&render));
@@ -129,4 +141,31 @@ fn the_documented_configuration_renders_and_checks() {
     assert_eq!(show(&render), "deploy/policies: 1 written, 11 unchanged, 0 removed, 0 other files kept\n");
     assert_eq!(std::fs::read_to_string(&edited).unwrap(), text);
     assert_eq!(run_hook(repo, "netpol-intent-check").status.code(), Some(0));
+}
+
+/// The check hook with `--fail-on dangers` added to its `args` trusts no label: a policy the
+/// kustomization applies that carries the intent's label and annotation, and allows what the
+/// intent does not, fails the commit.
+#[test]
+fn the_check_with_fail_on_dangers_fails_on_a_widening_policy_that_carries_the_intents_label() {
+    let tmp = repository();
+    let repo = tmp.path();
+    assert_eq!(run_hook(repo, "netpol-intent-render").status.code(), Some(0));
+    let intent = parse(&std::fs::read_to_string(repo.join("deploy/network-intent.yaml")).unwrap()).remove(0);
+    let name = str_at(intent.get("metadata").unwrap(), "name");
+    std::fs::write(
+        repo.join("deploy/policies/data/allow-all.yaml"),
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: data\n  \
+             labels: {{app.kubernetes.io/managed-by: netpol-intent}}\n  annotations: {{netpol-intent.dev/intent: {name}}}\n\
+             spec:\n  podSelector: {{}}\n  ingress: [{{}}]\n"
+        ),
+    )
+    .unwrap();
+    let kustomization = repo.join("deploy/policies/kustomization.yaml");
+    let listed = std::fs::read_to_string(&kustomization).unwrap() + "- data/allow-all.yaml\n";
+    std::fs::write(&kustomization, listed).unwrap();
+    let check = run_hook_with(repo, "netpol-intent-check", &["--fail-on", "dangers"]);
+    assert_eq!(check.status.code(), Some(1), "{}", show(&check));
+    assert!(show(&check).contains("danger[widens-access]: data/allow-all (Ingress)"), "{}", show(&check));
 }
