@@ -165,6 +165,8 @@ pub enum Dispute {
     ListedFromOutside(String),
     /// A `.json` file: applied by kubectl only.
     Json,
+    /// A hidden file, or one in a hidden directory: applied by kubectl, skipped by the reader.
+    Hidden,
 }
 
 /// The sources at `path`: standard input for `-`; the file itself; or a directory, read as what
@@ -213,8 +215,10 @@ fn kustomized(dir: &Path, shown: &str, problems: &mut Vec<Problem>) -> Collected
     };
     let reached: HashSet<&Path> = built.iter().map(|b| b.path.as_path()).collect();
     // Files that are never applied are only reported: one that cannot be read is left out.
-    let (files, _) = walk_tree(dir, &mut Vec::new());
-    let others = files.into_iter().filter(|f| real(f).is_none_or(|r| !reached.contains(r.as_path())));
+    let others = walk_tree(dir, &mut Vec::new())
+        .files
+        .into_iter()
+        .filter(|f| real(f).is_none_or(|r| !reached.contains(r.as_path())));
     let unlisted = read_files(others.map(|f| (f.clone(), f.display().to_string())), &mut Vec::new());
     let deployed = read_files(built.into_iter().map(|b| (b.path, b.shown)), problems);
     Collected { deployed, unlisted, disputed: Vec::new() }
@@ -223,7 +227,7 @@ fn kustomized(dir: &Path, shown: &str, problems: &mut Vec<Problem>) -> Collected
 /// A directory without a kustomization: every file, and where a kustomization below it builds
 /// something else.
 fn plain(dir: &Path, problems: &mut Vec<Problem>) -> Collected {
-    let (files, roots) = walk_tree(dir, problems);
+    let Walked { files, roots, hidden } = walk_tree(dir, problems);
     let walked: HashSet<PathBuf> = files.iter().filter_map(|f| real(f)).collect();
     let mut disputed = Vec::new();
     for root in &roots {
@@ -252,6 +256,9 @@ fn plain(dir: &Path, problems: &mut Vec<Problem>) -> Collected {
     let json = json.filter(|f| !roots.iter().any(|root| f.starts_with(root)));
     let json = read_files(json.map(|f| (f.clone(), f.display().to_string())), &mut Vec::new());
     disputed.extend(json.into_iter().map(|source| Disputed { source, why: Dispute::Json }));
+    let hidden =
+        read_files(hidden.into_iter().map(|f| (f.clone(), f.display().to_string())), &mut Vec::new());
+    disputed.extend(hidden.into_iter().map(|source| Disputed { source, why: Dispute::Hidden }));
     Collected {
         deployed: read_files(files.into_iter().map(|f| (f.clone(), f.display().to_string())), problems),
         unlisted: Vec::new(),
@@ -291,23 +298,29 @@ fn read_files(
     sources
 }
 
-/// The `.yaml`, `.yml` and `.json` files under `dir`, sorted, and the outermost directories
-/// below it that hold a kustomization.
-fn walk_tree(dir: &Path, problems: &mut Vec<Problem>) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    let (mut files, mut roots) = (Vec::new(), Vec::new());
-    walk(dir, false, &mut files, &mut roots, problems);
-    files.sort();
-    roots.sort();
-    (files, roots)
+/// What a walk of a directory finds, each list sorted.
+#[derive(Default)]
+struct Walked {
+    /// The `.yaml`, `.yml` and `.json` files, but hidden ones.
+    files: Vec<PathBuf>,
+    /// The outermost directories below the top that hold a kustomization.
+    roots: Vec<PathBuf>,
+    /// The `.yaml`, `.yml` and `.json` files whose name, or a directory's on the way, starts with
+    /// `.` (but for `.git`): skipped, though `kubectl apply -R` reads them.
+    hidden: Vec<PathBuf>,
 }
 
-fn walk(
-    dir: &Path,
-    in_root: bool,
-    files: &mut Vec<PathBuf>,
-    roots: &mut Vec<PathBuf>,
-    problems: &mut Vec<Problem>,
-) {
+fn walk_tree(dir: &Path, problems: &mut Vec<Problem>) -> Walked {
+    let mut found = Walked::default();
+    walk(dir, (false, false), &mut found, problems);
+    found.files.sort();
+    found.roots.sort();
+    found.hidden.sort();
+    found
+}
+
+/// Walks `dir`, below a kustomization's directory and below a hidden directory or not.
+fn walk(dir: &Path, (in_root, in_hidden): (bool, bool), found: &mut Walked, problems: &mut Vec<Problem>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => return problems.push(unreadable(&dir.display().to_string(), &e)),
@@ -315,21 +328,20 @@ fn walk(
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
+        let hidden = in_hidden || name.starts_with('.');
         let path = entry.path();
         let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_dir() {
-            let root = !in_root && crate::kustomize::FILE_NAMES.iter().any(|k| path.join(k).is_file());
+        if kind.is_dir() && name != ".git" {
+            let root =
+                !in_root && !hidden && crate::kustomize::FILE_NAMES.iter().any(|k| path.join(k).is_file());
             if root {
-                roots.push(path.clone());
+                found.roots.push(path.clone());
             }
-            walk(&path, in_root || root, files, roots, problems);
+            walk(&path, (in_root || root, hidden), found, problems);
         } else if [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext)) {
             // A symbolic link to a file is read; one to a directory fails to read as a file.
             if kind.is_file() || path.is_file() {
-                files.push(path);
+                if hidden { &mut found.hidden } else { &mut found.files }.push(path);
             }
         }
     }
@@ -371,6 +383,11 @@ pub fn read(collected: &Collected, default_namespace: &str) -> Result<Current, V
                     "NetworkPolicy {policy} is listed by the kustomization in `{k}` from outside the \
                      directory: Flux applies it, `kubectl apply -R` does not; give --against a \
                      directory with a kustomization"
+                ),
+                Dispute::Hidden => format!(
+                    "NetworkPolicy {policy} is in a hidden file or directory (its name starts with \
+                     `.`): `kubectl apply -R` applies it, the reading of a directory without a \
+                     kustomization skips it; move it, or give --against a directory with a kustomization"
                 ),
                 Dispute::Json => format!(
                     "NetworkPolicy {policy} is in a `.json` file: `kubectl apply -R` applies it, \
