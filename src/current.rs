@@ -214,11 +214,15 @@ fn kustomized(dir: &Path, shown: &str, problems: &mut Vec<Problem>) -> Collected
         }
     };
     let reached: HashSet<&Path> = built.iter().map(|b| b.path.as_path()).collect();
+    // A walked file is reached when the build names it by the same path (most are; no link to
+    // resolve), or by its real path.
+    let named: HashSet<&str> = built.iter().map(|b| b.shown.as_str()).collect();
+    let is_reached = |f: &PathBuf| {
+        f.to_str().is_some_and(|f| named.contains(f))
+            || real(f).is_some_and(|r| reached.contains(r.as_path()))
+    };
     // Files that are never applied are only reported: one that cannot be read is left out.
-    let others = walk_tree(dir, &mut Vec::new())
-        .files
-        .into_iter()
-        .filter(|f| real(f).is_none_or(|r| !reached.contains(r.as_path())));
+    let others = walk_tree(dir, &mut Vec::new()).files.into_iter().filter(|f| !is_reached(f));
     let unlisted = read_files(others.map(|f| (f.clone(), f.display().to_string())), &mut Vec::new());
     let deployed = read_files(built.into_iter().map(|b| (b.path, b.shown)), problems);
     Collected { deployed, unlisted, disputed: Vec::new() }
