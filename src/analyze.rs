@@ -14,9 +14,10 @@ use crate::engine::explain::End;
 use crate::engine::{self, workloads, Cluster, Connectivity, Policy, Protocol, Workloads};
 use crate::validate::ValidIntent;
 
-/// The workloads in a file, a directory tree or standard input (`-`).
+/// The workloads in a file, a directory tree or standard input (`-`): in a directory with a
+/// kustomization, those of the files it deploys.
 pub fn read_workloads(path: &Path, stdin: &mut dyn Read) -> Result<Workloads, Failure> {
-    let sources = current::collect(path, stdin).map_err(Failure::Current)?;
+    let sources = current::collect(path, stdin).map_err(Failure::Current)?.deployed;
     let texts: Vec<workloads::Text> =
         sources.iter().map(|s| workloads::Text { name: &s.name, text: &s.text }).collect();
     workloads::read(&texts).map_err(Failure::Workloads)
@@ -59,15 +60,15 @@ pub fn read_policies(
     default_namespace: &str,
     stdin: &mut dyn Read,
 ) -> Result<Vec<Policy>, Failure> {
-    let sources = current::collect(path, stdin).map_err(Failure::Current)?;
-    if let [one] = sources.as_slice() {
+    let collected = current::collect(path, stdin).map_err(Failure::Current)?;
+    if let [one] = collected.deployed.as_slice() {
         if is_intent(&one.text) {
             let policies = crate::generate(&one.text)
                 .map_err(|diags| Failure::Intent { file: one.name.clone(), diags })?;
             return compile_generated(&policies, &one.name);
         }
     }
-    let found = current::parse(&sources, default_namespace).map_err(Failure::Current)?;
+    let found = current::read(&collected, default_namespace).map_err(Failure::Current)?.policies;
     let policies: Vec<NetworkPolicy> = found.iter().map(|p| p.policy.clone()).collect();
     compile(&policies, |i| (found[i].location.file.clone(), found[i].location.line))
 }

@@ -75,7 +75,8 @@ enum Command {
     Diff {
         /// The NetworkIntent file, or `-` for standard input
         intent: PathBuf,
-        /// The current policies: a YAML file, a directory (read recursively) or `-`
+        /// The current policies: a YAML file, a directory (through its kustomization when it has
+        /// one, else every YAML file in it, recursively) or `-`
         #[arg(long, value_name = "PATH")]
         against: PathBuf,
         /// How to print the report
@@ -89,8 +90,8 @@ enum Command {
         #[arg(long, value_name = "NAMESPACE", default_value = "default")]
         default_namespace: String,
         /// What makes the exit status 1: any difference; only dangers (changes that leave
-        /// pods non-isolated) and unmanaged policies that widen access; or nothing. Errors
-        /// always exit 2
+        /// pods non-isolated, and policies at PATH, whoever they claim to belong to, that allow
+        /// more than the intent generates); or nothing. Errors always exit 2
         #[arg(long, value_enum, default_value_t = FailOn::Differences)]
         fail_on: FailOn,
     },
@@ -170,7 +171,8 @@ pub enum Format {
 pub enum FailOn {
     /// Anything to add, change or remove.
     Differences,
-    /// A danger, or an unmanaged policy that widens access.
+    /// A danger: a change that leaves pods non-isolated, or a policy that allows more than the
+    /// generated ones (which an unmanaged policy that widens access always is).
     Dangers,
     /// Nothing: 0 unless there is an error.
     Never,
@@ -181,7 +183,7 @@ impl FailOn {
     pub fn fails(self, report: &crate::diff::Report) -> bool {
         match self {
             FailOn::Differences => report.has_differences(),
-            FailOn::Dangers => !report.dangers.is_empty() || report.widening() > 0,
+            FailOn::Dangers => !report.dangers.is_empty(),
             FailOn::Never => false,
         }
     }

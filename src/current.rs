@@ -1,15 +1,16 @@
 //! The NetworkPolicies a repository holds now: read from a file, a directory tree or standard
 //! input ([`collect`], the I/O) and picked out of the YAML documents ([`parse`], pure).
 //!
-//! Only `networking.k8s.io/v1` `NetworkPolicy` objects count, also inside a `List`; every other
-//! kind (a `Kustomization`, a Calico `NetworkPolicy`, a Deployment) is ignored. A file that
-//! cannot be read, is not YAML, or holds a NetworkPolicy that Kubernetes would refuse is a
-//! [`Problem`]: an error, because `kubectl apply`, Argo CD and Flux would fail on it too.
+//! Only `networking.k8s.io/v1` `NetworkPolicy` objects count, also inside a `List` that kubectl
+//! and kustomize read alike (see [`objects`]); every other kind (a `Kustomization`, a Calico
+//! `NetworkPolicy`, a Deployment) is ignored. A file that cannot be read, is not YAML, or holds a
+//! NetworkPolicy that Kubernetes would refuse is a [`Problem`]: an error, because `kubectl
+//! apply`, Argo CD and Flux would fail on it too; so is a list the two read differently.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
@@ -63,6 +64,17 @@ pub enum ProblemCode {
     InvalidPolicy,
     /// Two NetworkPolicies with the same namespace and name.
     DuplicatePolicy,
+    /// A list that kubectl and kustomize would read differently (see [`objects`]).
+    AmbiguousList,
+    /// A kustomization that uses what the reader does not model ([`crate::kustomize`]).
+    UnsupportedKustomization,
+    /// A kustomization that kustomize itself refuses.
+    InvalidKustomization,
+    /// A path a kustomization lists that does not exist.
+    MissingResource,
+    /// A NetworkPolicy file that `kubectl apply -R` and a kustomization below the directory
+    /// (as Flux reads it) do not agree on.
+    AmbiguousDirectory,
 }
 
 impl ProblemCode {
@@ -72,6 +84,11 @@ impl ProblemCode {
             ProblemCode::YamlSyntax => "yaml-syntax",
             ProblemCode::InvalidPolicy => "invalid-policy",
             ProblemCode::DuplicatePolicy => "duplicate-policy",
+            ProblemCode::AmbiguousList => "ambiguous-list",
+            ProblemCode::UnsupportedKustomization => "unsupported-kustomization",
+            ProblemCode::InvalidKustomization => "invalid-kustomization",
+            ProblemCode::MissingResource => "missing-resource",
+            ProblemCode::AmbiguousDirectory => "ambiguous-directory",
         }
     }
 }
@@ -111,37 +128,169 @@ pub fn render_problems_github(problems: &[Problem]) -> String {
         .collect()
 }
 
-/// The sources at `path`: the file itself, standard input for `-`, or every `.yaml`, `.yml`
-/// and `.json` file under a directory, recursively, in path order. Hidden files and
-/// directories (a name starting with `.`) are skipped, and symbolic links to directories are
-/// not followed.
-pub fn collect(path: &Path, stdin: &mut dyn Read) -> Result<Vec<Source>, Vec<Problem>> {
-    let unreadable = |file: &str, e: &dyn fmt::Display| Problem {
+/// What `--against` names, read: the files that get applied, and those under the directory
+/// that do not (see [`collect`]).
+#[derive(Clone, Debug, Default)]
+pub struct Collected {
+    /// The files whose objects get applied.
+    pub deployed: Vec<Source>,
+    /// Files under a directory with a kustomization that it does not reach: never applied.
+    pub unlisted: Vec<Source>,
+    /// Files that `kubectl apply -R` of a directory without a kustomization, and a kustomization
+    /// below it (which Flux builds instead of walking), do not agree on.
+    pub disputed: Vec<Disputed>,
+}
+
+impl From<Vec<Source>> for Collected {
+    fn from(deployed: Vec<Source>) -> Collected {
+        Collected { deployed, ..Collected::default() }
+    }
+}
+
+/// A file that only one of two readers of a directory without a kustomization applies:
+/// `kubectl apply -R`, which reads every `.yaml`, `.yml` and `.json` file, and Flux, which
+/// reads the `.yaml` and `.yml` files and builds a directory with a kustomization through it.
+#[derive(Clone, Debug)]
+pub struct Disputed {
+    pub source: Source,
+    pub why: Dispute,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dispute {
+    /// Under the directory of this kustomization (as shown), which does not list it: applied
+    /// by kubectl only.
+    NotListed(String),
+    /// Listed by this kustomization from outside the directory: applied by Flux only.
+    ListedFromOutside(String),
+    /// A `.json` file: applied by kubectl only.
+    Json,
+    /// A hidden file, or one in a hidden directory: applied by kubectl, skipped by the reader.
+    Hidden,
+}
+
+/// The sources at `path`: standard input for `-`; the file itself; or a directory, read as what
+/// deploys it reads it:
+/// - with a kustomization: the files it builds ([`crate::kustomize::build`]), and, apart, the
+///   other `.yaml`, `.yml` and `.json` files under it ([`Collected::unlisted`]);
+/// - without one: every `.yaml`, `.yml` and `.json` file under it, recursively, in path order,
+///   as `kubectl apply -R -f` reads it. A directory below it with a kustomization is also built
+///   as Flux builds it; the files the two readings differ on are [`Collected::disputed`].
+///
+/// Hidden files and directories (a name starting with `.`) are skipped, and symbolic links to
+/// directories are not followed.
+pub fn collect(path: &Path, stdin: &mut dyn Read) -> Result<Collected, Vec<Problem>> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        return match stdin.read_to_string(&mut text) {
+            Ok(_) => Ok(Collected::from(vec![Source { name: "<stdin>".to_string(), text }])),
+            Err(e) => Err(vec![unreadable("<stdin>", &e)]),
+        };
+    }
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| vec![unreadable(&shown, &e)])?;
+    let mut problems = Vec::new();
+    let collected = if !meta.is_dir() {
+        Collected::from(read_files([(path.to_path_buf(), shown)], &mut problems))
+    } else if crate::kustomize::file_in(path, &shown).map_err(|p| vec![p])?.is_some() {
+        kustomized(path, &shown, &mut problems)
+    } else {
+        plain(path, &mut problems)
+    };
+    if problems.is_empty() {
+        Ok(collected)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A directory with a kustomization: what it builds, and the other files.
+fn kustomized(dir: &Path, shown: &str, problems: &mut Vec<Problem>) -> Collected {
+    let built = match crate::kustomize::build(dir, shown) {
+        Ok(built) => built,
+        Err(found) => {
+            problems.extend(found);
+            return Collected::default();
+        }
+    };
+    let reached: HashSet<&Path> = built.iter().map(|b| b.path.as_path()).collect();
+    // A walked file is reached when the build names it by the same path (most are; no link to
+    // resolve), or by its real path.
+    let named: HashSet<&str> = built.iter().map(|b| b.shown.as_str()).collect();
+    let is_reached = |f: &PathBuf| {
+        f.to_str().is_some_and(|f| named.contains(f))
+            || real(f).is_some_and(|r| reached.contains(r.as_path()))
+    };
+    // Files that are never applied are only reported: one that cannot be read is left out.
+    let others = walk_tree(dir, &mut Vec::new()).files.into_iter().filter(|f| !is_reached(f));
+    let unlisted = read_files(others.map(|f| (f.clone(), f.display().to_string())), &mut Vec::new());
+    let deployed = read_files(built.into_iter().map(|b| (b.path, b.shown)), problems);
+    Collected { deployed, unlisted, disputed: Vec::new() }
+}
+
+/// A directory without a kustomization: every file, and where a kustomization below it builds
+/// something else.
+fn plain(dir: &Path, problems: &mut Vec<Problem>) -> Collected {
+    let Walked { files, roots, hidden } = walk_tree(dir, problems);
+    let walked: HashSet<PathBuf> = files.iter().filter_map(|f| real(f)).collect();
+    let mut disputed = Vec::new();
+    for root in &roots {
+        let shown = root.display().to_string();
+        let built = match crate::kustomize::build(root, &shown) {
+            Ok(built) => built,
+            Err(found) => {
+                problems.extend(found);
+                continue;
+            }
+        };
+        let reached: HashSet<&Path> = built.iter().map(|b| b.path.as_path()).collect();
+        let skipped = files.iter().filter(|f| f.starts_with(root));
+        let skipped = skipped.filter(|f| real(f).is_none_or(|r| !reached.contains(r.as_path())));
+        let skipped = skipped.map(|f| (f.clone(), f.display().to_string()));
+        let outside =
+            built.iter().filter(|b| !walked.contains(&b.path)).map(|b| (b.path.clone(), b.shown.clone()));
+        let not_listed = read_files(skipped, &mut Vec::new()).into_iter();
+        let not_listed = not_listed.map(|source| Disputed { source, why: Dispute::NotListed(shown.clone()) });
+        let from_outside = read_files(outside, &mut Vec::new()).into_iter();
+        let from_outside =
+            from_outside.map(|source| Disputed { source, why: Dispute::ListedFromOutside(shown.clone()) });
+        disputed.extend(not_listed.chain(from_outside));
+    }
+    let json = files.iter().filter(|f| f.extension().is_some_and(|e| e == "json"));
+    let json = json.filter(|f| !roots.iter().any(|root| f.starts_with(root)));
+    let json = read_files(json.map(|f| (f.clone(), f.display().to_string())), &mut Vec::new());
+    disputed.extend(json.into_iter().map(|source| Disputed { source, why: Dispute::Json }));
+    let hidden =
+        read_files(hidden.into_iter().map(|f| (f.clone(), f.display().to_string())), &mut Vec::new());
+    disputed.extend(hidden.into_iter().map(|source| Disputed { source, why: Dispute::Hidden }));
+    Collected {
+        deployed: read_files(files.into_iter().map(|f| (f.clone(), f.display().to_string())), problems),
+        unlisted: Vec::new(),
+        disputed,
+    }
+}
+
+fn real(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
+fn unreadable(file: &str, e: &dyn fmt::Display) -> Problem {
+    Problem {
         code: ProblemCode::Unreadable,
         file: file.to_string(),
         line: 0,
         col: 0,
         message: format!("cannot read: {e}"),
-    };
-    if path == Path::new("-") {
-        let mut text = String::new();
-        return match stdin.read_to_string(&mut text) {
-            Ok(_) => Ok(vec![Source { name: "<stdin>".to_string(), text }]),
-            Err(e) => Err(vec![unreadable("<stdin>", &e)]),
-        };
     }
-    let meta = std::fs::metadata(path).map_err(|e| vec![unreadable(&path.display().to_string(), &e)])?;
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    if meta.is_dir() {
-        walk(path, &mut files, &mut problems);
-        files.sort();
-    } else {
-        files.push(path.to_path_buf());
-    }
-    let mut sources = Vec::with_capacity(files.len());
-    for file in files {
-        let name = file.display().to_string();
+}
+
+/// The text of each file, named as given; a file that cannot be read is a problem.
+fn read_files(
+    files: impl IntoIterator<Item = (PathBuf, String)>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Source> {
+    let mut sources = Vec::new();
+    for (file, name) in files {
         match std::fs::read(&file) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => sources.push(Source { name, text }),
@@ -150,44 +299,153 @@ pub fn collect(path: &Path, stdin: &mut dyn Read) -> Result<Vec<Source>, Vec<Pro
             Err(e) => problems.push(unreadable(&name, &e)),
         }
     }
-    if problems.is_empty() {
-        Ok(sources)
-    } else {
-        Err(problems)
-    }
+    sources
 }
 
-fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>, problems: &mut Vec<Problem>) {
+/// What a walk of a directory finds, each list sorted.
+#[derive(Default)]
+struct Walked {
+    /// The `.yaml`, `.yml` and `.json` files, but hidden ones.
+    files: Vec<PathBuf>,
+    /// The outermost directories below the top that hold a kustomization.
+    roots: Vec<PathBuf>,
+    /// The `.yaml`, `.yml` and `.json` files whose name, or a directory's on the way, starts with
+    /// `.` (but for `.git`): skipped, though `kubectl apply -R` reads them.
+    hidden: Vec<PathBuf>,
+}
+
+fn walk_tree(dir: &Path, problems: &mut Vec<Problem>) -> Walked {
+    let mut found = Walked::default();
+    walk(dir, (false, false), &mut found, problems);
+    found.files.sort();
+    found.roots.sort();
+    found.hidden.sort();
+    found
+}
+
+/// Walks `dir`, below a kustomization's directory and below a hidden directory or not.
+fn walk(dir: &Path, (in_root, in_hidden): (bool, bool), found: &mut Walked, problems: &mut Vec<Problem>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) => {
-            problems.push(Problem {
-                code: ProblemCode::Unreadable,
-                file: dir.display().to_string(),
-                line: 0,
-                col: 0,
-                message: format!("cannot read: {e}"),
-            });
-            return;
-        }
+        Err(e) => return problems.push(unreadable(&dir.display().to_string(), &e)),
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
+        let hidden = in_hidden || name.starts_with('.');
         let path = entry.path();
         let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_dir() {
-            walk(&path, files, problems);
+        if kind.is_dir() && name != ".git" {
+            let root =
+                !in_root && !hidden && crate::kustomize::FILE_NAMES.iter().any(|k| path.join(k).is_file());
+            if root {
+                found.roots.push(path.clone());
+            }
+            walk(&path, (in_root || root, hidden), found, problems);
         } else if [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext)) {
             // A symbolic link to a file is read; one to a directory fails to read as a file.
             if kind.is_file() || path.is_file() {
-                files.push(path);
+                if hidden { &mut found.hidden } else { &mut found.files }.push(path);
             }
         }
     }
+}
+
+/// The current policies of what [`collect`] read: the policies that get applied, and those
+/// in files that are not.
+#[derive(Clone, Debug, Default)]
+pub struct Current {
+    pub policies: Vec<CurrentPolicy>,
+    /// NetworkPolicies in [`Collected::unlisted`] files, valid or not.
+    pub unlisted: Vec<Found>,
+}
+
+/// A NetworkPolicy seen in a file, by namespace and name (empty when it has none).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Found {
+    pub namespace: String,
+    pub name: String,
+    pub location: Location,
+}
+
+/// The policies of `collected` ([`parse`] of the deployed files, with its errors), the ones in
+/// unlisted files, and an error for each disputed file that holds a NetworkPolicy: whether it
+/// is applied depends on who deploys the directory.
+pub fn read(collected: &Collected, default_namespace: &str) -> Result<Current, Vec<Problem>> {
+    let parsed = parse(&collected.deployed, default_namespace);
+    let mut problems = parsed.as_ref().err().cloned().unwrap_or_default();
+    for d in &collected.disputed {
+        if let Some(found) = found(&d.source, default_namespace).into_iter().next() {
+            let policy = format!("`{}/{}`", found.namespace, found.name);
+            let message = match &d.why {
+                Dispute::NotListed(k) => format!(
+                    "NetworkPolicy {policy} is under `{k}`, whose kustomization does not list it: \
+                     `kubectl apply -R` applies it, Flux builds `{k}` and does not; list it there, \
+                     or give --against a directory with a kustomization"
+                ),
+                Dispute::ListedFromOutside(k) => format!(
+                    "NetworkPolicy {policy} is listed by the kustomization in `{k}` from outside the \
+                     directory: Flux applies it, `kubectl apply -R` does not; give --against a \
+                     directory with a kustomization"
+                ),
+                Dispute::Hidden => format!(
+                    "NetworkPolicy {policy} is in a hidden file or directory (its name starts with \
+                     `.`): `kubectl apply -R` applies it, the reading of a directory without a \
+                     kustomization skips it; move it, or give --against a directory with a kustomization"
+                ),
+                Dispute::Json => format!(
+                    "NetworkPolicy {policy} is in a `.json` file: `kubectl apply -R` applies it, \
+                     Flux reads only `.yaml` and `.yml` files in a directory without a kustomization; \
+                     give --against a directory with a kustomization, or write it as `.yaml`"
+                ),
+            };
+            problems.push(Problem {
+                code: ProblemCode::AmbiguousDirectory,
+                file: found.location.file.clone(),
+                line: found.location.line,
+                col: 1,
+                message,
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut unlisted: Vec<Found> =
+        collected.unlisted.iter().flat_map(|s| found(s, default_namespace)).collect();
+    unlisted.sort();
+    Ok(Current { policies: parsed.unwrap_or_default(), unlisted })
+}
+
+/// The NetworkPolicies a file names, read leniently (a file that is not YAML has none): the
+/// documents, and the items of lists at any depth.
+fn found(source: &Source, default_namespace: &str) -> Vec<Found> {
+    fn visit<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+        match node.get("items").and_then(Node::as_seq) {
+            Some(items) => items.iter().for_each(|item| visit(item, out)),
+            None => out.push(node),
+        }
+    }
+    let Ok(docs) = yaml::parse(&source.text, &yaml::Limits::default()) else { return Vec::new() };
+    let mut nodes = Vec::new();
+    docs.iter().for_each(|doc| visit(doc, &mut nodes));
+    let field = |node: &Node, path: &[&str]| {
+        path.iter().try_fold(node, |n, key| n.get(key)).and_then(Node::as_str).unwrap_or_default().to_string()
+    };
+    nodes
+        .into_iter()
+        .filter(|n| {
+            field(n, &["apiVersion"]) == "networking.k8s.io/v1" && field(n, &["kind"]) == "NetworkPolicy"
+        })
+        .map(|n| {
+            let namespace = field(n, &["metadata", "namespace"]);
+            Found {
+                namespace: if namespace.is_empty() { default_namespace.to_string() } else { namespace },
+                name: field(n, &["metadata", "name"]),
+                location: Location { file: source.name.clone(), line: n.span.start.line },
+            }
+        })
+        .collect()
 }
 
 /// The NetworkPolicies in `sources`, in the order found. A policy with no namespace is in
@@ -211,7 +469,17 @@ pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentP
             }
         };
         for doc in &docs {
-            for node in objects(doc) {
+            let nodes = objects(doc).unwrap_or_else(|(span, message)| {
+                problems.push(Problem {
+                    code: ProblemCode::AmbiguousList,
+                    file: source.name.clone(),
+                    line: span.start.line,
+                    col: span.start.col,
+                    message,
+                });
+                Vec::new()
+            });
+            for node in nodes {
                 match policy(node, default_namespace) {
                     Ok(Some(policy)) => {
                         let location = Location { file: source.name.clone(), line: node.span.start.line };
@@ -249,13 +517,59 @@ pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentP
     }
 }
 
-/// The objects of a document: the document itself, or the items of a `List`.
-fn objects(doc: &Node) -> Vec<&Node> {
-    let is_list = doc.get("kind").and_then(Node::as_str).is_some_and(|k| k.ends_with("List"));
-    match doc.get("items").and_then(Node::as_seq) {
-        Some(items) if is_list => items.iter().collect(),
-        _ => vec![doc],
+/// The objects of a document as kubectl and kustomize both deploy them: the document itself,
+/// or the items of a list (a kind ending in `List`, such as `List` or `NetworkPolicyList`).
+/// Where the two read a document differently, an error says where and how, so that no reading
+/// is chosen silently:
+/// - a list inside a list: kustomize flattens it; kubectl refuses it (`is not a list`);
+/// - a list item without its own `kind` or `apiVersion`: kubectl takes them from the list's
+///   (the items of a `NetworkPolicyList` become NetworkPolicies); kustomize refuses the item;
+/// - an `items` sequence in an object of another kind: kubectl applies the items as objects of
+///   their own, and not the object; kustomize keeps the object as it is.
+fn objects(doc: &Node) -> Result<Vec<&Node>, (yaml::Span, String)> {
+    let kind = doc.get("kind").and_then(Node::as_str).unwrap_or_default();
+    let items = doc.get("items").filter(|n| !n.is_null());
+    if !kind.ends_with("List") {
+        return match items.and_then(Node::as_seq) {
+            Some(_) => Err((
+                doc.span,
+                format!(
+                    "a `{kind}` with `items`: kubectl would apply the items as objects of their own, \
+                     kustomize keeps one `{kind}`; netpol-intent reads neither way"
+                ),
+            )),
+            None => Ok(vec![doc]),
+        };
     }
+    let Some(items) = items else { return Ok(Vec::new()) };
+    let items = items.as_seq().ok_or_else(|| {
+        (items.span, format!("the `items` of a `{kind}` must be a list, not {}", items.kind_name()))
+    })?;
+    let api_version = doc.get("apiVersion").and_then(Node::as_str).unwrap_or_default();
+    for item in items {
+        let field = |key: &str| item.get(key).and_then(Node::as_str).filter(|s| !s.is_empty());
+        if item.get("items").and_then(Node::as_seq).is_some() {
+            return Err((
+                item.span,
+                format!(
+                    "a list inside a `{kind}`: kustomize would flatten it, kubectl refuses it; \
+                     move its items into the outer list"
+                ),
+            ));
+        }
+        if item.as_map().is_none() || field("kind").is_none() || field("apiVersion").is_none() {
+            let mut message = format!("every item of a `{kind}` needs its own `kind` and `apiVersion`");
+            let inferred = kind.strip_suffix("List").unwrap_or_default();
+            if !inferred.is_empty() && field("kind").is_none() && field("apiVersion").is_none() {
+                message.push_str(&format!(
+                    ": kubectl would read this one as a `{inferred}` of `{api_version}`, kustomize \
+                     refuses it"
+                ));
+            }
+            return Err((item.span, message));
+        }
+    }
+    Ok(items.iter().collect())
 }
 
 /// The NetworkPolicy in `node`, `None` when it is some other kind of object; an error for a
@@ -333,6 +647,31 @@ mod tests {
                     kind: NetworkPolicy\n  metadata: {name: a, namespace: \"n\"}\n";
         let found = parse(&source(text), "default").unwrap();
         assert_eq!((found[0].namespace(), found[0].name(), found[0].location.line), ("n", "a", 4));
+    }
+
+    #[test]
+    fn lists_that_kubectl_and_kustomize_read_differently_are_refused() {
+        let item = "apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: a}\n";
+        let nested = format!(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - {item}"
+        );
+        let kindless =
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n- metadata: {name: a}\n";
+        let hidden = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\nitems:\n  - {item}");
+        for (text, line, words) in [
+            (nested.as_str(), 4, "a list inside a `List`: kustomize would flatten it, kubectl refuses it"),
+            (kindless, 4, "kubectl would read this one as a `NetworkPolicy` of `networking.k8s.io/v1`"),
+            (hidden.as_str(), 1, "a `ConfigMap` with `items`: kubectl would apply the items"),
+            ("kind: List\nitems: {a: b}\n", 2, "the `items` of a `List` must be a list"),
+        ] {
+            let err = parse(&source(text), "d").unwrap_err();
+            assert_eq!((err[0].code, err[0].line), (ProblemCode::AmbiguousList, line), "{text}");
+            assert!(err[0].message.contains(words), "{}", err[0].message);
+        }
+        // An empty list, and a list whose items all say what they are, are read.
+        assert!(parse(&source("apiVersion: v1\nkind: List\nitems: []\n"), "d").unwrap().is_empty());
+        let flat = format!("apiVersion: v1\nkind: NetworkPolicyList\nitems:\n  - {item}");
+        assert_eq!(parse(&source(&flat), "d").unwrap()[0].name(), "a");
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! Policies are matched by namespace and name and compared after [`normalize`], so that only a
 //! change of meaning (or of the labels and annotations a user wrote) counts. Besides the
 //! changes, the report names the policies in managed namespaces that this intent does not
-//! manage (never proposed for removal; flagged when they widen access), and the changes that
-//! would leave pods non-isolated ([`Danger`]).
+//! manage (never proposed for removal; flagged when they widen access), and the dangers
+//! ([`Danger`]): changes that would leave pods non-isolated, and current policies that allow
+//! more than the generated ones ([`crate::widening`]), whatever their labels say.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -18,6 +19,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use crate::current::{CurrentPolicy, Location};
 use crate::expand::{INTENT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
 use crate::intent::PolicyType;
+use crate::widening::Widening;
 
 /// What the intent is, as far as the diff needs it.
 #[derive(Clone, Debug)]
@@ -65,12 +67,28 @@ pub struct Unmanaged {
     pub widens: Vec<PolicyType>,
 }
 
+/// A NetworkPolicy in a file under the directory that its kustomization does not list: it is
+/// never applied, so the diff does not count it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotListed {
+    pub policy: PolicyRef,
+    pub location: Location,
+}
+
+impl From<crate::current::Found> for NotListed {
+    fn from(f: crate::current::Found) -> NotListed {
+        NotListed { policy: PolicyRef { namespace: f.namespace, name: f.name }, location: f.location }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DangerKind {
     /// No policy would isolate every pod of a namespace in a direction any more.
     NamespaceIsolationLost,
     /// The pods a current policy selects would be selected by no remaining policy.
     PodIsolationLost,
+    /// A policy that gets applied allows connections that the generated policies do not.
+    WidensAccess,
 }
 
 impl DangerKind {
@@ -78,15 +96,19 @@ impl DangerKind {
         match self {
             DangerKind::NamespaceIsolationLost => "namespace-isolation-lost",
             DangerKind::PodIsolationLost => "pod-isolation-lost",
+            DangerKind::WidensAccess => "widens-access",
         }
     }
 }
 
-/// A change that would leave pods non-isolated: they would accept (or open) every connection.
+/// What makes pods open to more than the intent allows: a change that would leave them
+/// non-isolated (they would accept, or open, every connection), or a policy at PATH that allows
+/// more than the generated ones.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Danger {
     pub kind: DangerKind,
-    /// The current policy that isolated those pods and is removed or changed.
+    /// The current policy: the one that isolated those pods and is removed or changed, or the
+    /// one that widens access.
     pub policy: PolicyRef,
     pub direction: PolicyType,
     pub message: String,
@@ -102,6 +124,8 @@ pub struct Report {
     pub unchanged: usize,
     pub unmanaged: Vec<Unmanaged>,
     pub dangers: Vec<Danger>,
+    /// Policies in files that are never applied; not part of the comparison.
+    pub unlisted: Vec<NotListed>,
 }
 
 impl Report {
@@ -122,12 +146,12 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
     let key = |p: &NetworkPolicy| {
         (p.metadata.namespace.clone().unwrap_or_default(), p.metadata.name.clone().unwrap_or_default())
     };
-    let wanted: BTreeMap<(String, String), NetworkPolicy> =
-        generated.into_iter().map(|p| (key(&p), normalize(p))).collect();
-    let now: BTreeMap<(String, String), (NetworkPolicy, Location)> =
+    let wanted: Generated = generated.into_iter().map(|p| (key(&p), normalize(p))).collect();
+    let now: Current =
         current.into_iter().map(|c| (key(&c.policy), (normalize(c.policy), c.location))).collect();
 
     let mut report = Report { intent: scope.name.to_string(), ..Report::default() };
+    let mut same: HashSet<(&str, &str)> = HashSet::new();
     for ((namespace, name), policy) in &wanted {
         let policy_ref = PolicyRef { namespace: namespace.clone(), name: name.clone() };
         match now.get(&(namespace.clone(), name.clone())) {
@@ -136,6 +160,7 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
                 let (old_text, new_text) = (to_text(old), to_text(policy));
                 if old_text == new_text {
                     report.unchanged += 1;
+                    same.insert((namespace, name));
                 } else {
                     let diff = similar::TextDiff::from_lines(&old_text, &new_text)
                         .unified_diff()
@@ -146,6 +171,14 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
             }
         }
     }
+    // What the current policies allow beyond the generated ones, whoever they claim to belong to.
+    let generated = crate::widening::Generated::new(wanted.values());
+    let widened: HashMap<&(String, String), Vec<Widening>> = now
+        .iter()
+        .filter(|((ns, n), _)| !same.contains(&(ns.as_str(), n.as_str())))
+        .map(|(key, (p, _))| (key, generated.widenings(p)))
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
     for ((namespace, name), (policy, found)) in &now {
         if wanted.contains_key(&(namespace.clone(), name.clone())) {
             continue;
@@ -154,7 +187,8 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
         if is_managed_by(policy, scope.name) {
             report.removed.push(Removal { policy: policy_ref, location: found.clone() });
         } else if scope.managed.contains(namespace) {
-            let widens = scope.isolation.iter().copied().filter(|&d| allows(policy, d)).collect();
+            let widens = widened.get(&(namespace.clone(), name.clone())).into_iter().flatten();
+            let widens = widens.map(|w| w.direction).collect();
             report.unmanaged.push(Unmanaged { policy: policy_ref, location: found.clone(), widens });
         }
     }
@@ -181,7 +215,52 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
             "removed"
         }
     });
+    report.dangers.extend(widening_dangers(scope, &wanted, &now, &widened));
+    report.dangers.sort_by(|a, b| (&a.policy, a.direction, a.kind).cmp(&(&b.policy, b.direction, b.kind)));
     report
+}
+
+/// Policies by namespace and name, normalised; the current ones with where they are.
+type Generated = BTreeMap<(String, String), NetworkPolicy>;
+type Current = BTreeMap<(String, String), (NetworkPolicy, Location)>;
+
+/// A [`DangerKind::WidensAccess`] for each direction in which a current policy allows more than
+/// the generated ones (`widened`), saying which kind of policy it is.
+fn widening_dangers(
+    scope: &Scope,
+    wanted: &Generated,
+    now: &Current,
+    widened: &HashMap<&(String, String), Vec<Widening>>,
+) -> Vec<Danger> {
+    let mut out = Vec::new();
+    for (key, (policy, found)) in now {
+        let (namespace, name) = key;
+        let why = if wanted.contains_key(key) {
+            "its content is not what the intent generates"
+        } else if is_managed_by(policy, scope.name) {
+            "it carries this intent's label, but the intent does not generate it"
+        } else {
+            "the intent does not manage it"
+        };
+        for w in widened.get(key).into_iter().flatten() {
+            let (rules, pods) = match w.direction {
+                PolicyType::Ingress => ("ingress", "to"),
+                PolicyType::Egress => ("egress", "from"),
+            };
+            out.push(Danger {
+                kind: DangerKind::WidensAccess,
+                policy: PolicyRef { namespace: namespace.clone(), name: name.clone() },
+                direction: w.direction,
+                message: format!(
+                    "`{name}` ({found}) allows {} connections {pods} pods the intent isolates that no \
+                     generated policy allows (`spec.{rules}[{}]`); {why}, and it is applied as it is",
+                    w.direction.as_str(),
+                    w.rule
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// True when `policy` carries this intent's label and annotation.
@@ -198,9 +277,9 @@ pub fn is_managed_by(policy: &NetworkPolicy, intent: &str) -> bool {
 
 /// A pod selector as a set of requirements, `matchLabels` entries as `key In [value]`: a
 /// selector with a subset of another's requirements selects at least the other's pods.
-type Requirements = BTreeSet<(String, String, Vec<String>)>;
+pub(crate) type Requirements = BTreeSet<(String, String, Vec<String>)>;
 
-fn requirements(selector: Option<&meta::LabelSelector>) -> Requirements {
+pub(crate) fn requirements(selector: Option<&meta::LabelSelector>) -> Requirements {
     let mut reqs = Requirements::new();
     let Some(s) = selector else { return reqs };
     for (k, v) in s.match_labels.iter().flatten() {
@@ -229,7 +308,7 @@ fn describe(reqs: &Requirements) -> String {
 }
 
 /// The directions a normalised policy isolates its pods in.
-fn directions(policy: &NetworkPolicy) -> Vec<PolicyType> {
+pub(crate) fn directions(policy: &NetworkPolicy) -> Vec<PolicyType> {
     let types = policy.spec.as_ref().and_then(|s| s.policy_types.as_ref());
     [PolicyType::Ingress, PolicyType::Egress]
         .into_iter()
@@ -239,7 +318,7 @@ fn directions(policy: &NetworkPolicy) -> Vec<PolicyType> {
 
 /// True when a normalised policy isolates in `direction` and has rules for it: it allows
 /// something there.
-fn allows(policy: &NetworkPolicy, direction: PolicyType) -> bool {
+pub(crate) fn allows(policy: &NetworkPolicy, direction: PolicyType) -> bool {
     let Some(spec) = &policy.spec else { return false };
     let has_rules = match direction {
         PolicyType::Ingress => spec.ingress.as_ref().is_some_and(|r| !r.is_empty()),
@@ -607,11 +686,13 @@ mod tests {
         let elsewhere = policy("x", "z", false, "{podSelector: {}, ingress: [{}]}");
         let other_intent =
             policy("w", "a", true, "{podSelector: {}, ingress: [{}]}").replace("intent: i}", "intent: j}");
+        // The intent isolates Ingress in `a`, as it always does there, with its baseline.
+        let baseline = policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress]}");
         let r = scope_diff(
             &["a"],
             &[PolicyType::Ingress],
-            "",
-            &format!("{rules}{deny}{egress}{elsewhere}{other_intent}"),
+            &baseline,
+            &format!("{baseline}{rules}{deny}{egress}{elsewhere}{other_intent}"),
         );
         let seen: Vec<_> = r.unmanaged.iter().map(|u| (u.policy.name.as_str(), u.widens.clone())).collect();
         assert_eq!(
@@ -624,5 +705,47 @@ mod tests {
             ]
         );
         assert!(r.removed.is_empty() && !r.has_differences());
+    }
+
+    /// Whoever a policy claims to belong to, what it allows beyond the generated policies is a
+    /// danger: one labelled as this intent's and not generated, one it does not manage, and one
+    /// with a generated name and other content. What allows less is none.
+    #[test]
+    fn a_policy_that_allows_more_than_the_generated_ones_is_a_danger_whatever_its_labels() {
+        let baseline =
+            policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress, Egress]}");
+        let db = "{podSelector: {matchLabels: {app: db}}, ingress: [{from: [{podSelector: {}}], ports: [{port: 5432}]}]}";
+        let generated = format!("{baseline}{}", policy("allow-db", "a", true, db));
+        let widening = |current: &str| {
+            let r = scope_diff(&["a"], &[PolicyType::Ingress, PolicyType::Egress], &generated, current);
+            let found: Vec<_> =
+                r.dangers.iter().map(|d| (d.kind, d.policy.name.clone(), d.direction)).collect();
+            (found, r)
+        };
+        let all = "{podSelector: {}, ingress: [{}]}";
+        let ours = policy("allow-all", "a", true, all);
+        let (found, r) = widening(&format!("{generated}{ours}"));
+        assert_eq!(found, [(DangerKind::WidensAccess, "allow-all".to_string(), PolicyType::Ingress)]);
+        assert_eq!(r.removed.len(), 1, "still to remove");
+        assert!(r.dangers[0].message.contains("carries this intent's label"), "{}", r.dangers[0].message);
+        let theirs = policy("allow-all", "a", false, all);
+        assert_eq!(widening(&format!("{generated}{theirs}")).0.len(), 1);
+        // The generated name, wider content: widens; narrower content (a port less): does not.
+        let wider = policy("allow-db", "a", true, &db.replace("ports: [{port: 5432}]", "ports: []"));
+        let (found, r) = widening(&format!("{baseline}{wider}"));
+        assert_eq!(found, [(DangerKind::WidensAccess, "allow-db".to_string(), PolicyType::Ingress)]);
+        assert!(r.dangers[0].message.contains("its content is not what the intent generates"));
+        let narrower = policy(
+            "allow-db",
+            "a",
+            true,
+            &db.replace("{podSelector: {}}", "{podSelector: {matchLabels: {app: web}}}"),
+        );
+        let (found, r) = widening(&format!("{baseline}{narrower}"));
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(r.changed.len(), 1);
+        // Egress that nothing generated allows.
+        let out = policy("egress", "a", false, "{podSelector: {}, policyTypes: [Egress], egress: [{}]}");
+        assert_eq!(widening(&format!("{generated}{out}")).0[0].2, PolicyType::Egress);
     }
 }

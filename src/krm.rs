@@ -217,6 +217,13 @@ impl<'a> Run<'a> {
         self.results.extend(undeclared_namespaces(&valid, items, &ctx));
         let policies = crate::expand::expand(&valid);
         let plan = Plan::new(src, items, config, &name, policies, &output_path);
+        // A package the run would leave ambiguous is an error in either mode, items unchanged.
+        let conflicts: Vec<FnResult> =
+            plan.taken_paths(&output_path, &ctx).into_iter().chain(plan.twins()).collect();
+        if !conflicts.is_empty() {
+            self.results.extend(conflicts);
+            return self.unchanged();
+        }
         match mode {
             Mode::Generate => {
                 let (entries, summary) = plan.generate();
@@ -394,6 +401,11 @@ impl OutputPath {
         Ok(OutputPath(template.to_string()))
     }
 
+    /// The template, as written.
+    pub fn template(&self) -> &str {
+        &self.0
+    }
+
     /// The path of one policy.
     pub fn render(&self, namespace: &str, name: &str, intent: &str) -> String {
         self.0.replace("{namespace}", namespace).replace("{name}", name).replace("{intent}", intent)
@@ -467,19 +479,116 @@ impl<'a> Plan<'a> {
                 Planned { key: (namespace, name), policy, path, index: 0 }
             })
             .collect();
-        // Policies sharing a file are numbered after the items already there.
+        // Policies sharing a file are numbered in order (no other item may be in it, see
+        // [`Plan::taken_paths`]).
         let mut next: HashMap<String, usize> = planned.iter().map(|p| (p.path.clone(), 0)).collect();
-        for item in &kept {
-            if let Some(n) = item_path(item).and_then(|p| next.get_mut(p)) {
-                *n = (*n).max(item_index(item).map_or(0, |i| i + 1));
-            }
-        }
         for p in &mut planned {
             let n = next.get_mut(&p.path).expect("every planned path is counted");
             p.index = *n;
             *n += 1;
         }
         Plan { src, kept, owned, duplicates, planned, intent }
+    }
+
+    /// An error result for each file the output path puts generated policies into that holds
+    /// an item which is not one of this intent's policies (the intent's own file, a file
+    /// written by hand, another intent's policy): writing there would mix them, and the first
+    /// run would write policies into the intent.
+    fn taken_paths(&self, output_path: &OutputPath, ctx: &Config) -> Vec<FnResult> {
+        let planned: BTreeSet<&str> = self.planned.iter().map(|p| p.path.as_str()).collect();
+        let mut taken: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
+        for item in &self.kept {
+            if let Some(path) = item_path(item).filter(|p| planned.contains(p)) {
+                taken.entry(path).or_default().push(item);
+            }
+        }
+        let field = key_path("metadata.annotations", OUTPUT_PATH_ANNOTATION);
+        taken
+            .into_iter()
+            .map(|(path, items)| {
+                let first = describe(items[0]);
+                let others = match items.len() {
+                    1 => String::new(),
+                    n => format!(" and {} other item{}", n - 1, if n == 2 { "" } else { "s" }),
+                };
+                let message = format!(
+                    "output path `{}` puts NetworkPolicies into `{path}`, which holds {first}{others}: \
+                     a file of generated policies may hold nothing else",
+                    output_path.template()
+                );
+                let mut r = FnResult::error(message).about(ctx.resource.clone()).at(&field, ctx.file.clone());
+                r.help = Some(format!(
+                    "choose a path that names only files of this intent's policies, such as the default \
+                     `{DEFAULT_OUTPUT_PATH}`"
+                ));
+                r.code = Some("invalid-annotation".into());
+                r
+            })
+            .collect()
+    }
+
+    /// An error result for each NetworkPolicy identity that the package would hold twice: a
+    /// generated policy and an item the intent does not own (written by hand, or by another
+    /// intent) with its namespace and name, or two such items. kustomize refuses two objects
+    /// with one identity; kpt writes both, and `kubectl apply` keeps whichever comes last. An
+    /// item without a namespace is applied into whichever namespace it is applied to, so it
+    /// clashes with a generated policy of its name in any namespace.
+    fn twins(&self) -> Vec<FnResult> {
+        let policies = self.kept.iter().filter(|item| {
+            str_at(item, "apiVersion") == Some("networking.k8s.io/v1")
+                && str_at(item, "kind") == Some("NetworkPolicy")
+        });
+        let mut by_name: HashMap<&str, Vec<&Planned>> = HashMap::new();
+        for p in &self.planned {
+            by_name.entry(p.key.1.as_str()).or_default().push(p);
+        }
+        let mut seen: BTreeMap<(&str, &str), &Node> = BTreeMap::new();
+        let mut out = Vec::new();
+        for item in policies {
+            let metadata = item.get("metadata");
+            let namespace = metadata.and_then(|m| str_at(m, "namespace")).unwrap_or_default();
+            let name = metadata.and_then(|m| str_at(m, "name")).unwrap_or_default();
+            let file =
+                item_path(item).map_or_else(|| "an item from no file".to_string(), |p| format!("`{p}`"));
+            let generated = by_name
+                .get(name)
+                .and_then(|ps| ps.iter().find(|p| namespace.is_empty() || p.key.0 == namespace));
+            let (ns, other) = match (generated, seen.insert((namespace, name), item)) {
+                (Some(p), _) => {
+                    (p.key.0.as_str(), format!("the intent generates it (`{}`)", self.file_of(p)))
+                }
+                (None, Some(first)) => {
+                    let where_first =
+                        item_path(first).map_or("an item from no file".to_string(), |p| format!("`{p}`"));
+                    (namespace, format!("{where_first} holds it too"))
+                }
+                (None, None) => continue,
+            };
+            let theirs = if namespace.is_empty() {
+                "one with no namespace (it lands in the namespace it is applied to)"
+            } else {
+                "one that this intent did not generate"
+            };
+            let message =
+                format!("NetworkPolicy `{ns}/{name}` would be in the package twice: {other}, and {file} holds {theirs}");
+            let mut r = FnResult::error(message).about(policy_ref(ns, name));
+            if let Some(path) = item_path(item) {
+                r = r.at_file(path);
+            }
+            r.help = Some(
+                "rename or delete one of them: kustomize refuses two objects with one identity, and \
+                 `kubectl apply` keeps whichever comes last"
+                    .into(),
+            );
+            r.code = Some("duplicate-policy".into());
+            out.push(r);
+        }
+        out
+    }
+
+    /// The file a planned policy is in now, or will be written to.
+    fn file_of<'p>(&'p self, p: &'p Planned) -> &'p str {
+        self.owned.get(&p.key).and_then(|item| item_path(item)).unwrap_or(&p.path)
     }
 
     /// The items with the generated policies in place of the owned ones, and a summary.
@@ -640,6 +749,17 @@ fn same_object(a: &Node, b: &Node) -> bool {
         && name(a) == name(b)
 }
 
+/// An item in words: `NetworkIntent `shop``, `NetworkPolicy `shop/x``.
+fn describe(item: &Node) -> String {
+    let kind = str_at(item, "kind").unwrap_or("an object");
+    let metadata = item.get("metadata");
+    let name = metadata.and_then(|m| str_at(m, "name")).unwrap_or_default();
+    match metadata.and_then(|m| str_at(m, "namespace")) {
+        Some(ns) => format!("{kind} `{ns}/{name}`"),
+        None => format!("{kind} `{name}`"),
+    }
+}
+
 fn str_at<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
     node.get(key).and_then(Node::as_str)
 }
@@ -690,10 +810,45 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 
 /// One item as an entry of a block sequence at column 0 (`- ` then the item): its original
-/// text when that can be cut out of `src` and reads back as the same node, else the node
-/// re-emitted, which keeps every value and scalar style but not comments (JSON and flow input).
+/// text when that can be cut out of `src` and reads back as the same node (a block item, see
+/// [`original_entry`]; a flow item, as kpt passes a flow-style or JSON file, see
+/// [`flow_entry`]), else the node re-emitted, which keeps every value and scalar style but not
+/// comments or flow style (an item with an alias to another item's anchor).
 pub fn entry(src: &str, item: &Node) -> String {
-    original_entry(src, item).unwrap_or_else(|| indent_entry(&yaml::emit_one(item)))
+    original_entry(src, item)
+        .or_else(|| flow_entry(src, item))
+        .unwrap_or_else(|| indent_entry(&yaml::emit_one(item)))
+}
+
+/// A flow-style item's own text, `{` to `}`, with the comment after it on its last line, its
+/// other lines moved as the item moves to column 2 (and indented two spaces at least). kpt
+/// writes a file back in the style of the item it gets, so this is what keeps a flow-style or
+/// JSON file as it was. `None` if the item is not a flow mapping, or the text does not read
+/// back as the same node.
+fn flow_entry(src: &str, item: &Node) -> Option<String> {
+    let (start, end) = (item.span.start.offset, item.span.end.offset);
+    let text = src.get(start..end).filter(|t| t.starts_with('{') && t.ends_with('}'))?;
+    let col = start - src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str("- ");
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let rest = line.trim_start_matches(' ');
+        if i == 0 {
+            out.push_str(line);
+        } else if rest.trim().is_empty() {
+            out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+        } else {
+            let spaces = (line.len() - rest.len() + 2).saturating_sub(col).max(2);
+            out.extend(std::iter::repeat_n(' ', spaces));
+            out.push_str(rest);
+        }
+    }
+    let tail = &src[end..src[end..].find('\n').map_or(src.len(), |i| end + i)];
+    if tail.trim_start().starts_with('#') {
+        out.push_str(tail);
+    }
+    out.push('\n');
+    reads_back_as(out, item)
 }
 
 /// A document emitted at column 0 as a sequence entry.
@@ -752,10 +907,15 @@ fn original_entry(src: &str, item: &Node) -> Option<String> {
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    let docs = yaml::parse(&out, &yaml::Limits::default()).ok()?;
+    reads_back_as(out, item)
+}
+
+/// `entry`, when it reads back as a sequence of the one node `item`.
+fn reads_back_as(entry: String, item: &Node) -> Option<String> {
+    let docs = yaml::parse(&entry, &yaml::Limits::default()).ok()?;
     match docs.as_slice() {
         [doc] => match doc.as_seq() {
-            Some([read]) if read.eq_ignoring_spans(item) => Some(out),
+            Some([read]) if read.eq_ignoring_spans(item) => Some(entry),
             _ => None,
         },
         _ => None,
@@ -1068,11 +1228,20 @@ mod tests {
     }
 
     #[test]
-    fn flow_items_are_re_emitted_with_their_styles() {
+    fn flow_items_come_back_as_written() {
         let src = r#"{"items": [{"a": "0755", "n": 123456789012345678901234567890}]}"#;
         let root = parse(src);
         let item = &root.get("items").unwrap().as_seq().unwrap()[0];
-        assert_eq!(entry(src, item), "- \"a\": \"0755\"\n  \"n\": 123456789012345678901234567890\n");
+        assert_eq!(entry(src, item), "- {\"a\": \"0755\", \"n\": 123456789012345678901234567890}\n");
+        // As kpt sends a flow-style file, with a comment; and over several lines, moved along.
+        let src = "items:\n- {a: \"yes\", b: [1, 2]} # why\n- {c: 'd',\n     e: \"f\n\n     g\"}\n";
+        let root = parse(src);
+        let items = root.get("items").unwrap().as_seq().unwrap();
+        assert_eq!(entry(src, &items[0]), "- {a: \"yes\", b: [1, 2]} # why\n");
+        assert_eq!(entry(src, &items[1]), "- {c: 'd',\n     e: \"f\n\n     g\"}\n");
+        let src = "items:\n    - {c: 'd',\n      e: f}\n";
+        let root = parse(src);
+        assert_eq!(entry(src, &root.get("items").unwrap().as_seq().unwrap()[0]), "- {c: 'd',\n  e: f}\n");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod expand;
 pub mod intent;
 pub mod krm;
+pub mod kustomize;
 pub mod merge;
 pub mod names;
 pub mod outdir;
@@ -26,11 +27,12 @@ pub mod render;
 pub mod report;
 pub mod validate;
 pub mod verify;
+pub mod widening;
 pub mod yaml;
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
-use crate::current::{Problem, Source};
+use crate::current::{Collected, Problem};
 use crate::diag::Diagnostic;
 use crate::diff::Report;
 use crate::validate::ValidIntent;
@@ -52,14 +54,16 @@ pub enum DiffError {
     Current(Vec<Problem>),
 }
 
-/// The diff of an intent file's text against the current policies in `sources` (a policy
-/// with no namespace is in `default_namespace`). The command line's `diff` is this, plus
-/// reading the files ([`current::collect`]) and printing the report ([`report`]).
-pub fn diff(src: &str, sources: &[Source], default_namespace: &str) -> Result<Report, DiffError> {
+/// The diff of an intent file's text against the current policies `collected` (a policy with
+/// no namespace is in `default_namespace`). The command line's `diff` is this, plus reading
+/// the files ([`current::collect`]) and printing the report ([`report`]).
+pub fn diff(src: &str, collected: &Collected, default_namespace: &str) -> Result<Report, DiffError> {
     let valid = load(src).map_err(DiffError::Intent)?;
-    let current = current::parse(sources, default_namespace).map_err(DiffError::Current)?;
+    let current = current::read(collected, default_namespace).map_err(DiffError::Current)?;
     let intent = valid.intent();
     let scope =
         diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
-    Ok(diff::diff(&scope, expand::expand(&valid), current))
+    let mut report = diff::diff(&scope, expand::expand(&valid), current.policies);
+    report.unlisted = current.unlisted.into_iter().map(diff::NotListed::from).collect();
+    Ok(report)
 }

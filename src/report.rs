@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::diff::{Danger, Report, Unmanaged};
+use crate::current::Location;
+use crate::diff::{Danger, PolicyRef, Report, Unmanaged};
 
 /// ANSI colours for [`text`]; all empty when colour is off.
 struct Palette {
@@ -48,6 +49,9 @@ fn summary_line(r: &Report) -> String {
     }
     if !r.dangers.is_empty() {
         let _ = write!(line, "; {} dangerous", r.dangers.len());
+    }
+    if !r.unlisted.is_empty() {
+        let _ = write!(line, "; {} not listed", r.unlisted.len());
     }
     line
 }
@@ -129,6 +133,12 @@ pub fn text(r: &Report, colour: bool) -> String {
             }
         }
     }
+    if !r.unlisted.is_empty() {
+        out.push_str("\nIn files that no kustomization lists (never applied, not compared):\n");
+        for n in &r.unlisted {
+            let _ = writeln!(out, "  {}/{}  ({})", n.policy.namespace, n.policy.name, n.location);
+        }
+    }
     out
 }
 
@@ -176,7 +186,7 @@ pub fn markdown(r: &Report) -> String {
     // Each entry is a block that is shown whole or not at all.
     let mut blocks: Vec<String> = Vec::new();
     if !r.dangers.is_empty() {
-        let mut b = String::from("> [!CAUTION]\n> **Changes that leave pods non-isolated:**\n");
+        let mut b = String::from("> [!CAUTION]\n> **Dangers: pods open to more than the intent allows:**\n");
         for d in &r.dangers {
             let _ = writeln!(
                 b,
@@ -191,46 +201,30 @@ pub fn markdown(r: &Report) -> String {
         b.push('\n');
         blocks.push(b);
     }
+    let row = |what: &str, p: &PolicyRef, at: &Location| {
+        format!("| {what} | `{}/{}` | `{}` |\n", cell(&p.namespace), cell(&p.name), cell(&at.to_string()))
+    };
     let mut rows: Vec<String> = Vec::new();
     for a in &r.added {
         rows.push(format!("| add | `{}/{}` | |\n", cell(&a.namespace), cell(&a.name)));
     }
-    for c in &r.changed {
-        rows.push(format!(
-            "| change | `{}/{}` | `{}` |\n",
-            cell(&c.policy.namespace),
-            cell(&c.policy.name),
-            cell(&c.location.to_string())
-        ));
-    }
-    for rm in &r.removed {
-        rows.push(format!(
-            "| remove | `{}/{}` | `{}` |\n",
-            cell(&rm.policy.namespace),
-            cell(&rm.policy.name),
-            cell(&rm.location.to_string())
-        ));
-    }
+    rows.extend(r.changed.iter().map(|c| row("change", &c.policy, &c.location)));
+    rows.extend(r.removed.iter().map(|rm| row("remove", &rm.policy, &rm.location)));
     for u in &r.unmanaged {
         let what = if u.widens.is_empty() {
             "unmanaged".to_string()
         } else {
             format!("unmanaged: {}", widens_text(u))
         };
-        rows.push(format!(
-            "| {what} | `{}/{}` | `{}` |\n",
-            cell(&u.policy.namespace),
-            cell(&u.policy.name),
-            cell(&u.location.to_string())
-        ));
+        rows.push(row(&what, &u.policy, &u.location));
     }
+    rows.extend(r.unlisted.iter().map(|n| row("not listed: never applied", &n.policy, &n.location)));
     let mut details: Vec<String> = Vec::new();
     for c in &r.changed {
         let mut diff = c.diff.as_str();
         let mut cut = "";
         if diff.len() > MARKDOWN_DIFF_LIMIT {
-            let end = diff[..MARKDOWN_DIFF_LIMIT].rfind('\n').map_or(0, |i| i + 1);
-            diff = &diff[..end];
+            diff = cut_at_line(diff, MARKDOWN_DIFF_LIMIT);
             cut = "\n_This diff is cut short; run `netpol-intent diff` for all of it._\n";
         }
         let fence = "`".repeat(longest_backtick_run(diff).max(2) + 1);
@@ -267,6 +261,17 @@ pub fn markdown(r: &Report) -> String {
     out
 }
 
+/// The longest prefix of `s` that ends with a line break and is at most `limit` bytes long
+/// (empty when the first line is longer). Cuts only between characters: `limit` may fall
+/// inside a multi-byte one.
+fn cut_at_line(s: &str, limit: usize) -> &str {
+    let mut end = limit.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..s[..end].rfind('\n').map_or(0, |i| i + 1)]
+}
+
 /// A table cell's text: no line breaks, `|` escaped.
 fn cell(s: &str) -> String {
     s.replace(['\n', '\r'], " ").replace('|', "\\|")
@@ -285,6 +290,7 @@ fn longest_backtick_run(s: &str) -> usize {
 pub fn json(r: &Report) -> String {
     use serde_json::json;
     let at = |namespace: &str, name: &str| json!({"namespace": namespace, "name": name});
+    let located = |p: &PolicyRef, l: &Location| json!({"namespace": p.namespace, "name": p.name, "file": l.file, "line": l.line});
     let value = json!({
         "intent": r.intent,
         "differences": r.has_differences(),
@@ -296,6 +302,7 @@ pub fn json(r: &Report) -> String {
             "unmanaged": r.unmanaged.len(),
             "widening": r.widening(),
             "dangerous": r.dangers.len(),
+            "unlisted": r.unlisted.len(),
         },
         "added": r.added.iter().map(|a| at(&a.namespace, &a.name)).collect::<Vec<_>>(),
         "changed": r.changed.iter().map(|c| json!({
@@ -305,12 +312,7 @@ pub fn json(r: &Report) -> String {
             "line": c.location.line,
             "diff": c.diff,
         })).collect::<Vec<_>>(),
-        "removed": r.removed.iter().map(|rm| json!({
-            "namespace": rm.policy.namespace,
-            "name": rm.policy.name,
-            "file": rm.location.file,
-            "line": rm.location.line,
-        })).collect::<Vec<_>>(),
+        "removed": r.removed.iter().map(|rm| located(&rm.policy, &rm.location)).collect::<Vec<_>>(),
         "unmanaged": r.unmanaged.iter().map(|u| json!({
             "namespace": u.policy.namespace,
             "name": u.policy.name,
@@ -326,6 +328,7 @@ pub fn json(r: &Report) -> String {
             "direction": d.direction.as_str(),
             "message": d.message,
         })).collect::<Vec<_>>(),
+        "unlisted": r.unlisted.iter().map(|n| located(&n.policy, &n.location)).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&value).expect("a report serializes to JSON");
     text.push('\n');
@@ -335,8 +338,7 @@ pub fn json(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::current::Location;
-    use crate::diff::{Change, PolicyRef};
+    use crate::diff::Change;
 
     fn big_report(n: usize, diff_lines: usize) -> Report {
         let diff = format!("--- current\n+++ generated\n{}", "+  x: y\n".repeat(diff_lines));
@@ -367,6 +369,22 @@ mod tests {
         let small = markdown(&big_report(2, 3));
         assert!(!small.contains("left out"));
         assert_eq!(small.matches("<details>").count(), 2);
+    }
+
+    #[test]
+    fn a_long_diff_is_cut_between_lines_even_inside_a_multi_byte_character() {
+        // One long line of 3-byte characters, so that the limit falls inside one.
+        let line = format!("+  description: {}\n", "\u{20ac}".repeat(MARKDOWN_DIFF_LIMIT / 2));
+        let mut r = big_report(1, 0);
+        r.changed[0].diff = format!("--- current\n+++ generated\n+  a: b\n{line}");
+        assert!(!r.changed[0].diff.is_char_boundary(MARKDOWN_DIFF_LIMIT), "the case must cut a character");
+        let md = markdown(&r);
+        assert!(md.contains("+  a: b\n```"), "{}", &md[..md.len().min(600)]);
+        assert!(md.contains("This diff is cut short"));
+        assert!(!md.contains('\u{20ac}'));
+        assert_eq!(cut_at_line("ab\ncd\n", 4), "ab\n");
+        assert_eq!(cut_at_line("ab\ncd\n", 100), "ab\ncd\n");
+        assert_eq!(cut_at_line("\u{20ac}\u{20ac}\n", 4), "");
     }
 
     #[test]

@@ -174,6 +174,26 @@ impl Scene {
         std::fs::write(self.workspace.join(rel), text).unwrap();
     }
 
+    /// Writes a policy file into `deploy/policies` and lists it in the kustomization, which
+    /// kustomize applies only what it lists.
+    fn add_policy(&self, rel: &str, text: &str) {
+        self.write(&format!("deploy/policies/{rel}"), text);
+        let kustomization = self.workspace.join("deploy/policies/kustomization.yaml");
+        let listed = std::fs::read_to_string(&kustomization).unwrap();
+        std::fs::write(&kustomization, format!("{listed}- {rel}\n")).unwrap();
+    }
+
+    /// Deletes a policy file of `deploy/policies` and its line in the kustomization, as a
+    /// change that deletes a policy does (kustomize fails on a listed file that is missing).
+    fn delete_policy(&self, rel: &str) {
+        let dir = self.workspace.join("deploy/policies");
+        std::fs::remove_file(dir.join(rel)).unwrap();
+        let kustomization = std::fs::read_to_string(dir.join("kustomization.yaml")).unwrap();
+        let kept = kustomization.replace(&format!("- {rel}\n"), "");
+        assert_ne!(kept, kustomization, "{rel} is listed");
+        std::fs::write(dir.join("kustomization.yaml"), kept).unwrap();
+    }
+
     /// Runs the action with `inputs` (`with:`), step by step, stopping at the first failure.
     fn run(&self, inputs: &[(&str, &str)]) -> Run {
         let action = action();
@@ -354,7 +374,7 @@ fn no_drift_sets_the_outputs_and_writes_both_reports_to_the_summary() {
 #[test]
 fn drift_is_counted_over_intents_and_fails_the_step_only_when_asked() {
     let scene = Scene::new();
-    std::fs::remove_file(scene.workspace.join("deploy/policies/web/internet-egress.yaml")).unwrap();
+    scene.delete_policy("web/internet-egress.yaml");
     let edited = scene.workspace.join("deploy/policies/shop/allow-db-access.yaml");
     let text = std::fs::read_to_string(&edited).unwrap();
     assert!(text.contains("port: 5432"));
@@ -401,8 +421,8 @@ fn drift_is_counted_over_intents_and_fails_the_step_only_when_asked() {
 
     // An unmanaged policy that widens access fails `dangers`, with no difference at all.
     let scene = Scene::new();
-    scene.write(
-        "deploy/policies/web/allow-all.yaml",
+    scene.add_policy(
+        "web/allow-all.yaml",
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: web}\n\
          spec:\n  podSelector: {}\n  ingress: [{}]\n",
     );
@@ -441,8 +461,8 @@ fn an_invalid_intent_is_annotated_on_its_file_and_line_and_fails_the_step() {
 
     // A broken policy file is annotated too.
     let scene = Scene::new();
-    scene.write(
-        "deploy/policies/web/broken.yaml",
+    scene.add_policy(
+        "web/broken.yaml",
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: [\n",
     );
     let run =
@@ -454,7 +474,7 @@ fn an_invalid_intent_is_annotated_on_its_file_and_line_and_fails_the_step() {
 #[test]
 fn the_report_file_is_in_the_format_asked() {
     let scene = Scene::new();
-    std::fs::remove_file(scene.workspace.join("deploy/policies/web/internet-egress.yaml")).unwrap();
+    scene.delete_policy("web/internet-egress.yaml");
     let with = |format: &str| {
         scene.run(&[
             ("intent", BOTH),
@@ -672,4 +692,30 @@ fn the_example_workflow_uses_the_action_as_declared() {
         }
     }
     assert_eq!(uses, 1);
+}
+
+/// `fail-on: dangers` does not trust a label: an allow-all that carries the intent's own label
+/// and annotation is a policy to remove, and, applied as the repository holds it, a danger.
+#[test]
+fn fail_on_dangers_fails_on_a_widening_policy_that_carries_the_intents_label() {
+    let scene = Scene::new();
+    scene.add_policy(
+        "web/allow-all.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: web\n  \
+         labels: {app.kubernetes.io/managed-by: netpol-intent}\n  annotations: {netpol-intent.dev/intent: web}\n\
+         spec:\n  podSelector: {}\n  ingress: [{}]\n",
+    );
+    let run = |fail_on: &str| {
+        scene.run(&[
+            ("intent", BOTH),
+            ("against", "deploy/policies"),
+            ("fail-on", fail_on),
+            ("install", "path"),
+        ])
+    };
+    let dangers = run("dangers");
+    assert_eq!((dangers.status, dangers.failed.as_deref()), (1, Some("diff")), "{dangers:#?}");
+    assert_eq!((dangers.output("removed"), dangers.output("dangerous")), ("1", "1"));
+    assert!(dangers.summary.contains("`widens-access` web/allow-all (Ingress)"), "{}", dangers.summary);
+    assert_eq!(run("never").status, 0);
 }

@@ -667,3 +667,18 @@ fn the_presync_check_runs_in_the_image_on_recorded_live_policies() {
         text(&widening)
     );
 }
+
+/// An allow-all applied by hand with the intent's own label and annotation: to the diff it is
+/// a policy of the intent's to remove, but the sync would not prune what Argo CD does not
+/// track, and the label claims what the intent does not generate. It widens access, so the
+/// check fails the sync, as it does for the same policy without the label.
+#[test]
+fn the_presync_check_fails_on_a_widening_policy_that_carries_the_intents_label() {
+    let labelled = check(&example("presync"), Some("live-labelled-allow-all.yaml"));
+    assert_eq!(labelled.status.code(), Some(1), "{}", text(&labelled));
+    let shown = stdout(&labelled);
+    assert!(shown.contains("0 to add, 0 to change, 1 to remove, 4 unchanged; 1 dangerous"), "{shown}");
+    assert!(shown.contains("danger[widens-access]: shop/allow-all (Ingress): "), "{shown}");
+    assert!(shown.contains("it carries this intent's label, but the intent does not generate it"), "{shown}");
+    assert!(shown.contains("- remove  shop/allow-all  (") && shown.contains("policies.yaml:85)"), "{shown}");
+}

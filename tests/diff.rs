@@ -1,15 +1,17 @@
 //! The diff, case by case: each `tests/diff/CASE/` holds an `intent.yaml`, the current
 //! policies (a `current/` tree, or `stdin.yaml` to pipe into `--against -`), the expected exit
 //! status in `exit-code`, and the expected output: `expected.txt`, `expected.json` and
-//! `expected.md`, or `expected.stderr` for an error. Every case runs twice, through the
-//! in-memory API and through the command line, and both must print the same. Adding a case
-//! needs no code: make the folder, write `exit-code`, run once with `UPDATE_GOLDEN=1`.
+//! `expected.md`, or `expected.stderr` for an error. A file `against` may name the path to
+//! give `--against`, relative to the case (`current/overlay`, say), when it is not `current/`
+//! itself. Every case runs twice, through the in-memory API and through the command line, and
+//! both must print the same. Adding a case needs no code: make the folder, write `exit-code`,
+//! run once with `UPDATE_GOLDEN=1`.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use netpol_intent::current::Source;
+use netpol_intent::current::{Collected, Source};
 
 fn cases() -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(common::root().join("tests/diff"))
@@ -32,31 +34,24 @@ fn rel(case: &Path, file: &str) -> String {
     }
 }
 
-/// The files of `current/` as the directory reader names them, read by the test itself.
-fn read_tree(root: &Path, shown: &str, out: &mut Vec<Source>) {
-    let mut entries: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let shown = format!("{shown}/{name}");
-        if path.is_dir() {
-            read_tree(&path, &shown, out);
-        } else if [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e)) && !name.starts_with('.') {
-            out.push(Source { name: shown, text: std::fs::read_to_string(&path).unwrap() });
-        }
-    }
+/// The `--against` path of a case with a tree, relative to the root.
+fn against_dir(case: &Path) -> Option<String> {
+    let named = std::fs::read_to_string(case.join("against")).ok();
+    let path = named.as_deref().map_or("current", str::trim);
+    case.join(path).is_dir().then(|| rel(case, path))
 }
 
-/// The in-memory sources, the `--against` argument and standard input of a case.
-fn inputs(case: &Path) -> (Vec<Source>, String, String) {
-    if case.join("current").is_dir() {
-        let mut sources = Vec::new();
-        read_tree(&case.join("current"), &rel(case, "current"), &mut sources);
-        sources.sort_by(|a, b| a.name.cmp(&b.name));
-        (sources, rel(case, "current"), String::new())
-    } else {
-        let text = std::fs::read_to_string(case.join("stdin.yaml")).expect("current/ or stdin.yaml");
-        (vec![Source { name: "<stdin>".into(), text: text.clone() }], "-".into(), text)
+/// The in-memory input, the `--against` argument and standard input of a case.
+fn inputs(case: &Path) -> (Result<Collected, Vec<netpol_intent::current::Problem>>, String, String) {
+    match against_dir(case) {
+        Some(dir) => {
+            (netpol_intent::current::collect(Path::new(&dir), &mut std::io::empty()), dir, String::new())
+        }
+        None => {
+            let text = std::fs::read_to_string(case.join("stdin.yaml")).expect("current/ or stdin.yaml");
+            let sources = vec![Source { name: "<stdin>".into(), text: text.clone() }];
+            (Ok(Collected::from(sources)), "-".into(), text)
+        }
     }
 }
 
@@ -72,10 +67,11 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
             .parse()
             .unwrap();
         let intent = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
-        let (sources, against, stdin) = inputs(&case);
+        let (collected, against, stdin) = inputs(&case);
 
-        // In memory.
-        match netpol_intent::diff(&intent, &sources, "default") {
+        // In memory: reading the tree, then the diff.
+        let diffed = collected.map_err(netpol_intent::DiffError::Current);
+        match diffed.and_then(|collected| netpol_intent::diff(&intent, &collected, "default")) {
             Ok(report) => {
                 let code = if report.has_differences() { 1 } else { 0 };
                 assert_eq!(code, expected_code, "{name}: in-memory exit status");
@@ -123,12 +119,34 @@ fn the_cases_show_each_kind_of_finding() {
     assert_eq!(summary("added", "added"), 1);
     assert_eq!(summary("changed", "changed"), 2);
     assert_eq!(summary("removed", "removed"), 1);
-    assert_eq!(summary("removed", "dangerous"), 0);
+    // Removing it leaves no pod non-isolated; but as the repository holds it, it is applied, and
+    // it allows what the intent no longer does.
+    let removed_dangers = json("removed")["dangers"].clone();
+    assert_eq!(removed_dangers.as_array().unwrap().len(), 1);
+    assert_eq!(removed_dangers[0]["kind"], "widens-access");
     assert_eq!(summary("unmanaged", "unmanaged"), 3);
     assert_eq!(summary("unmanaged", "widening"), 2);
     assert_eq!(summary("unmanaged", "removed"), 0);
-    assert_eq!(summary("dangerous-removal", "dangerous"), 2);
-    assert_eq!(json("dangerous-removal")["dangers"][0]["kind"], "namespace-isolation-lost");
+    // Dropping `billing` loses its isolation both ways; the egress policy towards it that stays
+    // in `shop` until removed allows what the intent no longer generates.
+    let kinds = |case: &str| -> Vec<String> {
+        let dangers = json(case)["dangers"].clone();
+        dangers.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(
+        kinds("dangerous-removal"),
+        ["namespace-isolation-lost", "namespace-isolation-lost", "widens-access"]
+    );
+    // An allow-all with the intent's own label is to remove, and a danger in both directions.
+    let labelled = json("labelled-allow-all");
+    assert_eq!(summary("labelled-allow-all", "removed"), 1);
+    let kinds: Vec<(&str, &str)> = labelled["dangers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["kind"].as_str().unwrap(), d["direction"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("widens-access", "Ingress"), ("widens-access", "Egress")]);
     assert_eq!(summary("stdin", "added"), 1);
     let broken =
         std::fs::read_to_string(common::root().join("tests/diff/broken-yaml/expected.stderr")).unwrap();
@@ -194,9 +212,11 @@ fn errors_exit_2_with_nothing_on_stdout() {
     assert!(out.stderr.contains("cannot both be standard input"), "{}", out.stderr);
 }
 
-/// `--fail-on`: the exit status of each case under each setting. `dangers` fails on a danger
-/// (`dangerous-removal`) and on unmanaged policies that widen access (`unmanaged`, which has no
-/// difference at all), and passes mere differences; errors exit 2 whatever is asked.
+/// `--fail-on`: the exit status of each case under each setting. `dangers` fails on a danger:
+/// a change that leaves pods non-isolated (`dangerous-removal`), and a policy that allows more
+/// than the generated ones, whatever its labels say (`unmanaged`, which has no difference at
+/// all; `labelled-allow-all`; `changed` and `removed`); it passes mere differences (`added`).
+/// Errors exit 2 whatever is asked.
 #[test]
 fn fail_on_chooses_what_exits_1() {
     std::env::set_current_dir(common::root()).unwrap();
@@ -215,10 +235,13 @@ fn fail_on_chooses_what_exits_1() {
         // case, differences, dangers, never
         ("no-drift", 0, 0, 0),
         ("added", 1, 0, 0),
-        ("changed", 1, 0, 0),
-        ("removed", 1, 0, 0),
+        // The current content allows a port the intent does not: applied as it is, it widens.
+        ("changed", 1, 1, 0),
+        // The policy to remove allows what the intent no longer generates, and is applied now.
+        ("removed", 1, 1, 0),
         ("unmanaged", 0, 1, 0),
         ("dangerous-removal", 1, 1, 0),
+        ("labelled-allow-all", 1, 1, 0),
         ("broken-yaml", 2, 2, 2),
     ];
     for (case, differences, dangers, never) in table {
@@ -300,4 +323,201 @@ fn errors_render_as_github_annotations_when_asked() {
 
     let out = common::run(&["generate", "tests/errors/unknown-field.yaml"], "");
     assert!(out.stderr.starts_with("error[missing-field]: "), "{}", out.stderr);
+}
+
+/// A changed policy whose diff is longer than the Markdown report shows, cut where the limit
+/// falls inside a multi-byte character: the report is printed, cut at a line, and the status
+/// is that of the diff.
+#[test]
+fn a_markdown_report_cut_inside_a_multi_byte_character_is_printed() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let current = tmp.path().join("current");
+    common::copy_tree(&common::root().join("tests/diff/changed/current"), &current, &[]);
+    let file = current.join("shop/default-deny-all.yaml");
+    let policy = std::fs::read_to_string(&file).unwrap();
+    // A line of 3-byte characters across the 64 KiB the report shows of one diff.
+    let note = format!("    note: x{}\n", "\u{20ac}".repeat(40_000));
+    std::fs::write(&file, policy.replace("  annotations:\n", &format!("  annotations:\n{note}"))).unwrap();
+    let current = current.to_str().unwrap();
+    let json = common::run(
+        &["diff", "tests/diff/changed/intent.yaml", "--against", current, "--format", "json"],
+        "",
+    );
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let changed = report["changed"].as_array().unwrap();
+    let ours = changed.iter().find(|c| c["namespace"] == "shop" && c["name"] == "default-deny-all").unwrap();
+    let diff = ours["diff"].as_str().unwrap();
+    assert!(
+        diff.len() > 64 * 1024 && !diff.is_char_boundary(64 * 1024),
+        "the limit must fall inside a character"
+    );
+    let out = common::run(
+        &["diff", "tests/diff/changed/intent.yaml", "--against", current, "--format", "markdown"],
+        "",
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("This diff is cut short"), "{}", out.stdout);
+    assert!(!out.stdout.contains('\u{20ac}'), "the long line is left out whole");
+}
+
+/// The NetworkPolicies of some YAML text, normalised, by namespace and name.
+fn normalised(
+    policies: Vec<netpol_intent::current::CurrentPolicy>,
+) -> Vec<(String, String, serde_json::Value)> {
+    let mut out: Vec<_> = policies
+        .into_iter()
+        .map(|p| {
+            let (ns, name) = (p.namespace().to_string(), p.name().to_string());
+            (ns, name, serde_json::to_value(netpol_intent::diff::normalize(p.policy)).unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out
+}
+
+fn kubectl_kustomize(dir: &Path) -> std::process::Output {
+    std::process::Command::new("kubectl").arg("kustomize").arg(dir).output().unwrap()
+}
+
+/// What the reader collects through a kustomization is what kustomize builds: for every case
+/// whose `--against` directory has one, `kubectl kustomize` gives the same NetworkPolicies, by
+/// namespace, name and content, as the files the reader collects; and where the reader says
+/// kustomize refuses a kustomization, kustomize does.
+#[test]
+fn the_kustomization_reader_collects_what_kubectl_kustomize_builds() {
+    if !common::available("kubectl", &["version", "--client"]) {
+        return;
+    }
+    std::env::set_current_dir(common::root()).unwrap();
+    let mut compared = Vec::new();
+    for case in cases() {
+        let Some(dir) = against_dir(&case) else { continue };
+        let dir = PathBuf::from(dir);
+        if !netpol_intent::kustomize::FILE_NAMES.iter().any(|n| dir.join(n).is_file()) {
+            continue;
+        }
+        let name = rel(&case, "");
+        let build = kubectl_kustomize(&dir);
+        let code: i32 = std::fs::read_to_string(case.join("exit-code")).unwrap().trim().parse().unwrap();
+        if code == 2 {
+            let stderr = std::fs::read_to_string(case.join("expected.stderr")).unwrap();
+            let refused_by_kustomize = stderr.lines().all(|l| {
+                ["invalid-kustomization", "missing-resource"]
+                    .iter()
+                    .any(|c| l.starts_with(&format!("error[{c}]")))
+            });
+            if refused_by_kustomize {
+                assert!(!build.status.success(), "{name}: kubectl kustomize builds what the reader refuses");
+            }
+            continue;
+        }
+        assert!(build.status.success(), "{name}: {}", String::from_utf8_lossy(&build.stderr));
+        let built = Collected::from(vec![Source {
+            name: "build".into(),
+            text: String::from_utf8(build.stdout).unwrap(),
+        }]);
+        let theirs = netpol_intent::current::read(&built, "default").unwrap().policies;
+        let collected = netpol_intent::current::collect(&dir, &mut std::io::empty()).unwrap();
+        let ours = netpol_intent::current::read(&collected, "default").unwrap().policies;
+        assert!(!ours.is_empty(), "{name}");
+        assert_eq!(normalised(ours), normalised(theirs), "{name}");
+        compared.push(name);
+    }
+    for shape in ["kustomization-lists", "kustomization-overlay", "no-drift"] {
+        assert!(compared.iter().any(|c| c.ends_with(shape)), "{shape} was compared: {compared:?}");
+    }
+}
+
+/// The fields the reader refuses do change what kustomize builds: the build of the
+/// `kustomization-unsupported` case (but for its remote resource, which needs the network)
+/// holds other policies than its files.
+#[test]
+fn the_kustomizations_the_reader_refuses_build_other_policies_than_their_files() {
+    if !common::available("kubectl", &["version", "--client"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let case = common::root().join("tests/diff/kustomization-unsupported/current");
+    common::copy_tree(&case, tmp.path(), &[]);
+    let file = tmp.path().join("kustomization.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.lines().filter(|l| !l.contains("https://")).map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
+    let build = kubectl_kustomize(tmp.path());
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let built = Collected::from(vec![Source {
+        name: "build".into(),
+        text: String::from_utf8(build.stdout).unwrap(),
+    }]);
+    let theirs = normalised(netpol_intent::current::read(&built, "default").unwrap().policies);
+    let mut files = Vec::new();
+    for rel in common::tree(tmp.path(), &[]) {
+        if !rel.ends_with("kustomization.yaml") {
+            let text = std::fs::read_to_string(tmp.path().join(&rel)).unwrap();
+            files.push(Source { name: rel.display().to_string(), text });
+        }
+    }
+    let ours = normalised(netpol_intent::current::read(&Collected::from(files), "default").unwrap().policies);
+    assert_eq!(ours.len(), theirs.len());
+    assert_ne!(ours, theirs);
+    assert!(theirs.iter().all(|(ns, name, _)| ns == "shop" && name.starts_with("team-")), "{theirs:?}");
+}
+
+/// Symbolic links are resolved as kustomize resolves them: a linked file must lie in the
+/// kustomization's directory once resolved, a linked directory may be anywhere, and `..` is
+/// taken lexically before links are followed.
+#[test]
+fn symbolic_links_in_a_kustomization_are_read_as_kustomize_reads_them() {
+    if !common::available("kubectl", &["version", "--client"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let policy = |name: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: {name}, namespace: shop}}\n\
+             spec: {{podSelector: {{}}}}\n"
+        )
+    };
+    for dir in ["app", "shared/base", "elsewhere"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    std::fs::write(root.join("shared/base/kustomization.yaml"), "resources: [base.yaml]\n").unwrap();
+    std::fs::write(root.join("shared/base/base.yaml"), policy("base")).unwrap();
+    std::fs::write(root.join("elsewhere/out.yaml"), policy("out")).unwrap();
+    std::fs::write(root.join("app/real.yaml"), policy("real")).unwrap();
+    std::os::unix::fs::symlink("../shared/base", root.join("app/base")).unwrap();
+    std::os::unix::fs::symlink("real.yaml", root.join("app/inside.yaml")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere/out.yaml", root.join("app/outside.yaml")).unwrap();
+    let app = root.join("app");
+    let read = |k: &str| {
+        std::fs::write(app.join("kustomization.yaml"), k).unwrap();
+        let collected = netpol_intent::current::collect(&app, &mut std::io::empty());
+        let ours = collected.and_then(|c| netpol_intent::current::read(&c, "default"));
+        (ours, kubectl_kustomize(&app))
+    };
+
+    // A directory linked from elsewhere, and a file linked within the directory: read.
+    let (ours, build) = read("resources: [base, inside.yaml]\n");
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let built =
+        Collected::from(vec![Source { name: "b".into(), text: String::from_utf8(build.stdout).unwrap() }]);
+    let theirs = netpol_intent::current::read(&built, "default").unwrap().policies;
+    assert_eq!(normalised(ours.unwrap().policies), normalised(theirs));
+
+    // A file that resolves outside: refused, by both.
+    let (ours, build) = read("resources: [outside.yaml]\n");
+    assert!(!build.status.success());
+    let problems = ours.unwrap_err();
+    assert_eq!(problems[0].code, netpol_intent::current::ProblemCode::InvalidKustomization, "{problems:?}");
+    assert!(problems[0].message.contains("outside the kustomization's directory"), "{problems:?}");
+
+    // `base/..` is `app` itself, lexically, though `base` links elsewhere: a cycle for both.
+    let (ours, build) = read("resources: [base/..]\n");
+    assert!(!build.status.success());
+    assert!(ours.unwrap_err()[0].message.contains("makes a cycle"));
 }

@@ -153,7 +153,7 @@ fn check_invariants(name: &str, input: &str, out: &common::Output) {
 
 #[test]
 fn check_mode_writes_the_items_byte_for_byte() {
-    for case in ["check-drift", "check-up-to-date"] {
+    for case in ["check-drift", "check-up-to-date", "check-flow-and-json-items"] {
         let input = input_of(&common::root().join("tests/krm").join(case));
         let out = common::run(&[], &input);
         assert_eq!(items_section(&out.stdout), items_section(&input), "{case}");
@@ -280,4 +280,45 @@ fn kustomize_fixtures_carry_the_example_intents() {
         // kustomize marks the config local, so that it never reaches the build.
         assert_eq!(annotation(config, "config.kubernetes.io/local-config"), Some("true"), "{kind}");
     }
+}
+
+/// A run that would leave the package ambiguous fails in either mode and changes no item: two
+/// NetworkPolicies with one identity, or an output path that names a file holding anything but
+/// the intent's policies (here the intent's own file, and a hand-written policy's).
+#[test]
+fn an_ambiguous_package_is_an_error_that_changes_no_item() {
+    for (case, code, count) in [
+        ("duplicate-identity", "duplicate-policy", 2),
+        ("duplicate-identity-check", "duplicate-policy", 2),
+        ("output-path-is-the-intent", "invalid-annotation", 1),
+        ("output-path-holds-other-items", "invalid-annotation", 1),
+    ] {
+        let input = input_of(&common::root().join("tests/krm").join(case));
+        let out = common::run(&[], &input);
+        assert_eq!(out.code, 1, "{case}: {}", out.stderr);
+        assert_eq!(items_section(&out.stdout), items_section(&input), "{case}: items changed");
+        let list = parse_one(&out.stdout);
+        let errors: Vec<&Node> = list
+            .get("results")
+            .and_then(Node::as_seq)
+            .unwrap()
+            .iter()
+            .filter(|r| str_at(r, &["severity"]) == Some("error"))
+            .collect();
+        assert_eq!(errors.len(), count, "{case}: {}", out.stdout);
+        assert!(errors.iter().all(|r| str_at(r, &["tags", "code"]) == Some(code)), "{case}: {}", out.stdout);
+    }
+    // Each clash names both files.
+    let out = common::run(&[], &input_of(&common::root().join("tests/krm/duplicate-identity")));
+    assert!(
+        out.stderr.contains("(`network-policies/shop/default-deny-all.yaml`), and `hand-written.yaml` holds"),
+        "{}",
+        out.stderr
+    );
+    let out = common::run(&[], &input_of(&common::root().join("tests/krm/output-path-is-the-intent")));
+    assert!(
+        out.stderr.contains("error[invalid-annotation]: network-intent.yaml: NetworkIntent/shop:"),
+        "{}",
+        out.stderr
+    );
 }

@@ -214,3 +214,108 @@ fn kubectl_kustomize_skips_exec_functions_silently() {
     let exec = run("kubectl", &["kustomize", "--enable-alpha-plugins", "--enable-exec", dir_arg], tmp.path());
     assert!(!exec.status.success(), "kubectl kustomize accepts --enable-exec now: {}", text(&exec));
 }
+
+/// A package with a flow-style YAML file and a JSON file, in kpt's own JSON layout (what kpt
+/// writes back unchanged when a function returns the items as they came).
+fn styled_package() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = tmp.path().join("styled");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(
+        pkg.join("Kptfile"),
+        "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: styled\n  annotations:\n    \
+         config.kubernetes.io/local-config: \"true\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("flow.yaml"),
+        "{apiVersion: v1, kind: ConfigMap, metadata: {name: flow, namespace: shop}, data: {umask: \"0755\", \"on\": \"yes\"}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pkg.join("settings.json"),
+        "{\n  \"apiVersion\": \"v1\",\n  \"data\": {\n    \"enabled\": \"yes\"\n  },\n  \"kind\": \"ConfigMap\",\n  \
+         \"metadata\": {\n    \"name\": \"settings\",\n    \"namespace\": \"shop\"\n  }\n}\n",
+    )
+    .unwrap();
+    (tmp, pkg)
+}
+
+/// Check mode changes no item, for real: after `kpt fn eval` of the function in check mode, a
+/// flow-style YAML file and a JSON file are byte for byte as they were, as an identity function
+/// leaves them. Generate mode leaves them alone too.
+#[test]
+fn kpt_check_mode_leaves_flow_style_and_json_files_byte_for_byte() {
+    if !common::available("kpt", &["version"]) {
+        return;
+    }
+    let (tmp, pkg) = styled_package();
+    let identity = tmp.path().join("identity.sh");
+    std::fs::write(&identity, "#!/bin/sh\ncat\n").unwrap();
+    std::fs::set_permissions(&identity, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let intent = "apiVersion: netpol-intent.dev/v1alpha1\nkind: NetworkIntent\nmetadata:\n  name: shop\n";
+    let spec = "spec:\n  namespaces: [shop]\n";
+    std::fs::write(tmp.path().join("generate.yaml"), format!("{intent}{spec}")).unwrap();
+    let check = format!("{intent}  annotations:\n    netpol-intent.dev/mode: check\n{spec}");
+    std::fs::write(tmp.path().join("check.yaml"), check).unwrap();
+    let eval = |args: &[&str]| {
+        let out = run("kpt", &[&["fn", "eval", "styled"], args].concat(), tmp.path());
+        assert!(out.status.success(), "{}", text(&out));
+        out
+    };
+    let files = |pkg: &Path| -> Vec<Vec<u8>> {
+        ["flow.yaml", "settings.json"].iter().map(|f| std::fs::read(pkg.join(f)).unwrap()).collect()
+    };
+    let before = files(&pkg);
+    eval(&["--exec", identity.to_str().unwrap()]);
+    assert_eq!(files(&pkg), before, "the files are as kpt itself writes them");
+
+    let generate = tmp.path().join("generate.yaml");
+    let out = eval(&["--exec", "netpol-intent", "--fn-config", generate.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 added"), "{}", text(&out));
+    let generated = files(&pkg);
+    // The files as the user wrote them, whatever generate mode did, and the policy up to date.
+    std::fs::write(pkg.join("flow.yaml"), &before[0]).unwrap();
+    std::fs::write(pkg.join("settings.json"), &before[1]).unwrap();
+    let snapshot_before = snapshot(&pkg);
+    let check = tmp.path().join("check.yaml");
+    let out = eval(&["--exec", "netpol-intent", "--fn-config", check.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 NetworkPolicy up to date"), "{}", text(&out));
+    assert_eq!(snapshot(&pkg), snapshot_before, "check mode changed a file");
+    assert_eq!(generated, before, "generate mode rewrote a file it does not own");
+}
+
+/// Two NetworkPolicies with one identity, or an output path that names the intent's own file:
+/// `kpt fn render` fails, and no file of the package changes.
+#[test]
+fn kpt_render_fails_on_an_ambiguous_package_and_changes_nothing() {
+    if !common::available("kpt", &["version"]) {
+        return;
+    }
+    let (_tmp, pkg) = package();
+    std::fs::write(
+        pkg.join("hand-written.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny-all, namespace: shop}\n\
+         spec: {podSelector: {}, ingress: [{}]}\n",
+    )
+    .unwrap();
+    let before = snapshot(&pkg);
+    let out = run("kpt", &["fn", "render", "--allow-exec"], &pkg);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("`shop/default-deny-all` would be in the package twice"), "{}", text(&out));
+    assert_eq!(snapshot(&pkg), before, "a failed render changed files");
+
+    let (_tmp, pkg) = package();
+    let intent = std::fs::read_to_string(pkg.join("network-intent.yaml")).unwrap();
+    let pointed = intent.replace(
+        "    config.kubernetes.io/local-config: \"true\"\n",
+        "    config.kubernetes.io/local-config: \"true\"\n    netpol-intent.dev/output-path: network-intent.yaml\n",
+    );
+    assert_ne!(pointed, intent);
+    std::fs::write(pkg.join("network-intent.yaml"), &pointed).unwrap();
+    let out = run("kpt", &["fn", "render", "--allow-exec"], &pkg);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("puts NetworkPolicies into `network-intent.yaml`"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(pkg.join("network-intent.yaml")).unwrap(), pointed);
+    assert!(!pkg.join("network-policies").exists());
+}

@@ -105,6 +105,11 @@ fn the_documentation_configures_every_hook() {
 /// Runs hook `id` as docs/pre-commit.md configures it, in `repo`: its entry, then its args; an
 /// image hook in `image` (the released image's stand-in), as pre-commit runs `docker_image`.
 fn run_hook(repo: &Path, id: &str, image: Option<&str>) -> Output {
+    run_hook_with(repo, id, image, &[])
+}
+
+/// [`run_hook`], with `more` added to the configured args.
+fn run_hook_with(repo: &Path, id: &str, image: Option<&str>, more: &[&str]) -> Output {
     let (documented, local) = documented_hooks();
     let configured = documented
         .into_iter()
@@ -124,7 +129,7 @@ fn run_hook(repo: &Path, id: &str, image: Option<&str>) -> Output {
         podman.env("CONTAINERS_CONF", common::image::containers_conf());
         podman.args(["run", "--rm", "--network=none", "--pull=never", "-u", &format!("{uid}:{gid}")]);
         podman.args(["-v", &mount, "--workdir", "/src", image]);
-        return podman.args(&entry[1..]).args(args(&configured)).output().unwrap();
+        return podman.args(&entry[1..]).args(args(&configured)).args(more).output().unwrap();
     }
     assert_eq!(entry[0], "netpol-intent");
     // The local `language: system` hook of the same name runs the same command.
@@ -135,6 +140,7 @@ fn run_hook(repo: &Path, id: &str, image: Option<&str>) -> Output {
     Command::new(env!("CARGO_BIN_EXE_netpol-intent"))
         .args(&entry[1..])
         .args(args(&configured))
+        .args(more)
         .current_dir(repo)
         .output()
         .unwrap()
@@ -150,17 +156,23 @@ fn show(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
+/// A scratch repository with the Flux example's intent in `deploy/`, as the docs set it up.
+fn repository() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("deploy")).unwrap();
+    std::fs::copy(
+        common::root().join("examples/flux/intent/network-intent.yaml"),
+        tmp.path().join("deploy/network-intent.yaml"),
+    )
+    .unwrap();
+    tmp
+}
+
 /// Renders, checks, edits a policy by hand, checks and renders again with the hooks `render`
 /// and `check` (ids), in a scratch repository.
 fn render_and_check(render: &str, check: &str, image: Option<&str>) {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = repository();
     let repo = tmp.path();
-    std::fs::create_dir(repo.join("deploy")).unwrap();
-    std::fs::copy(
-        common::root().join("examples/flux/intent/network-intent.yaml"),
-        repo.join("deploy/network-intent.yaml"),
-    )
-    .unwrap();
 
     let out = run_hook(repo, render, image);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
@@ -192,4 +204,31 @@ fn the_documented_configuration_renders_and_checks() {
 fn the_image_hooks_render_and_check_in_the_image() {
     let Some(image) = common::image::image() else { return };
     render_and_check("netpol-intent-render-image", "netpol-intent-check-image", Some(image));
+}
+
+/// The check hook with `--fail-on dangers` added to its `args` trusts no label: a policy the
+/// kustomization applies that carries the intent's label and annotation, and allows what the
+/// intent does not, fails the commit.
+#[test]
+fn the_check_with_fail_on_dangers_fails_on_a_widening_policy_that_carries_the_intents_label() {
+    let tmp = repository();
+    let repo = tmp.path();
+    assert_eq!(run_hook(repo, "netpol-intent-render", None).status.code(), Some(0));
+    let intent = parse(&std::fs::read_to_string(repo.join("deploy/network-intent.yaml")).unwrap()).remove(0);
+    let name = str_at(intent.get("metadata").unwrap(), "name");
+    std::fs::write(
+        repo.join("deploy/policies/data/allow-all.yaml"),
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: data\n  \
+             labels: {{app.kubernetes.io/managed-by: netpol-intent}}\n  annotations: {{netpol-intent.dev/intent: {name}}}\n\
+             spec:\n  podSelector: {{}}\n  ingress: [{{}}]\n"
+        ),
+    )
+    .unwrap();
+    let kustomization = repo.join("deploy/policies/kustomization.yaml");
+    let listed = std::fs::read_to_string(&kustomization).unwrap() + "- data/allow-all.yaml\n";
+    std::fs::write(&kustomization, listed).unwrap();
+    let check = run_hook_with(repo, "netpol-intent-check", None, &["--fail-on", "dangers"]);
+    assert_eq!(check.status.code(), Some(1), "{}", show(&check));
+    assert!(show(&check).contains("danger[widens-access]: data/allow-all (Ingress)"), "{}", show(&check));
 }
