@@ -7,28 +7,24 @@
 //! [`verify`] reads what an intent means and compares the two.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod analyze;
-pub mod cli;
 pub mod connreport;
-pub mod current;
-pub mod decode;
 pub mod diag;
 pub mod diff;
-pub mod discover;
 pub mod engine;
-pub mod expand;
 pub mod intent;
-pub mod krm;
-pub mod kustomize;
-pub mod merge;
-pub mod names;
-pub mod outdir;
-pub mod render;
+pub mod policy;
 pub mod report;
-pub mod validate;
+pub mod shell;
 pub mod verify;
-pub mod widening;
 pub mod yaml;
+
+// The paths of the flat layout, kept while the modules move.
+pub use diff::widening;
+pub use intent::{decode, names, validate};
+pub use policy::read as current;
+pub use policy::{expand, merge, render};
+pub use shell::input::{discover, kustomize};
+pub use shell::{analyze, cli, krm, outdir};
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 

@@ -21,6 +21,8 @@ use crate::expand::{INTENT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
 use crate::intent::PolicyType;
 use crate::widening::Widening;
 
+pub mod widening;
+
 /// What the intent is, as far as the diff needs it.
 #[derive(Clone, Debug)]
 pub struct Scope<'a> {
