@@ -28,7 +28,7 @@ pub use shell::{analyze, cli, krm, outdir};
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
-use crate::current::{Collected, Problem};
+use crate::current::Collected;
 use crate::diag::Diagnostic;
 use crate::diff::Report;
 use crate::validate::ValidIntent;
@@ -47,7 +47,7 @@ pub fn generate(src: &str) -> Result<Vec<NetworkPolicy>, Vec<Diagnostic>> {
 #[derive(Clone, Debug)]
 pub enum DiffError {
     Intent(Vec<Diagnostic>),
-    Current(Vec<Problem>),
+    Current(Vec<Diagnostic>),
 }
 
 /// The diff of an intent file's text against the current policies `collected` (a policy with

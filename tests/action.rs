@@ -446,9 +446,10 @@ fn an_invalid_intent_is_annotated_on_its_file_and_line_and_fails_the_step() {
     assert_eq!(
         annotations,
         [
-            "::error file=network/invalid.yaml,line=8,col=7,title=netpol-intent missing-field::\
+            "::error file=network/invalid.yaml,line=8,col=7,endLine=10,title=netpol-intent missing-field::\
              spec.workloads[0].podSelector: missing required field `podSelector`",
-            "::error file=network/invalid.yaml,line=10,col=7,title=netpol-intent unknown-field::\
+            "::error file=network/invalid.yaml,line=10,col=7,endLine=10,endColumn=16,\
+             title=netpol-intent unknown-field::\
              spec.workloads[0].podSelectr: unknown field `podSelectr`%0Ahelp: did you mean `podSelector`?",
         ],
         "{}",

@@ -42,7 +42,7 @@ fn against_dir(case: &Path) -> Option<String> {
 }
 
 /// The in-memory input, the `--against` argument and standard input of a case.
-fn inputs(case: &Path) -> (Result<Collected, Vec<netpol_intent::current::Problem>>, String, String) {
+fn inputs(case: &Path) -> (Result<Collected, Vec<netpol_intent::diag::Diagnostic>>, String, String) {
     match against_dir(case) {
         Some(dir) => {
             (netpol_intent::current::collect(Path::new(&dir), &mut std::io::empty()), dir, String::new())
@@ -81,7 +81,7 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
             }
             Err(netpol_intent::DiffError::Current(problems)) => {
                 assert_eq!(expected_code, 2, "{name}: unexpected errors {problems:?}");
-                let stderr = netpol_intent::current::render_problems(&problems);
+                let stderr = netpol_intent::diag::text::render(&problems);
                 common::golden(&case.join("expected.stderr"), &stderr);
             }
             Err(netpol_intent::DiffError::Intent(diags)) => panic!("{name}: invalid intent {diags:?}"),
@@ -273,7 +273,8 @@ fn errors_render_as_github_annotations_when_asked() {
         assert_eq!((out.code, out.stdout.as_str()), (2, ""));
         assert!(
             out.stderr.contains(
-                "::error file=tests/errors/unknown-field.yaml,line=10,col=7,title=netpol-intent unknown-field::\
+                "::error file=tests/errors/unknown-field.yaml,line=10,col=7,endLine=10,endColumn=16,\
+                 title=netpol-intent unknown-field::\
                  spec.workloads[0].podSelectr: unknown field `podSelectr`%0Ahelp: did you mean `podSelector`?\n"
             ),
             "{}",
@@ -296,7 +297,7 @@ fn errors_render_as_github_annotations_when_asked() {
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains(
-            "::error file=tests/diff/broken-yaml/current/billing/misspelt.yaml,line=8,col=3,\
+            "::error file=tests/diff/broken-yaml/current/billing/misspelt.yaml,line=8,col=3,endLine=8,endColumn=8,\
              title=netpol-intent invalid-policy::NetworkPolicy `misspelt`: unknown field `spec.ingres`\n"
         ),
         "{}",
@@ -513,7 +514,7 @@ fn symbolic_links_in_a_kustomization_are_read_as_kustomize_reads_them() {
     let (ours, build) = read("resources: [outside.yaml]\n");
     assert!(!build.status.success());
     let problems = ours.unwrap_err();
-    assert_eq!(problems[0].code, netpol_intent::current::ProblemCode::InvalidKustomization, "{problems:?}");
+    assert_eq!(problems[0].code, Some(netpol_intent::diag::Code::InvalidKustomization), "{problems:?}");
     assert!(problems[0].message.contains("outside the kustomization's directory"), "{problems:?}");
 
     // `base/..` is `app` itself, lexically, though `base` links elsewhere: a cycle for both.

@@ -32,21 +32,78 @@ fn rel_to_root(rel: &str) -> String {
     common::root().join(rel).display().to_string()
 }
 
-/// Like cargo-deny's snapshot of codes: every code the tool can report is shown by some case.
+/// Every workloads file the engine's commands refuse: each `tests/errors/workloads/NAME.yaml`
+/// makes `connectivity` exit 2 with nothing on stdout, and print `NAME.txt` on stderr.
+#[test]
+fn every_workloads_error_case_matches_its_golden_output() {
+    let dir = common::root().join("tests/errors/workloads");
+    let policies = rel_to_root("tests/diff/added/intent.yaml");
+    for case in common::files(&dir, ".yaml") {
+        let rel = format!("tests/errors/workloads/{}", case.file_name().unwrap().to_string_lossy());
+        let out =
+            common::run(&["connectivity", "--policies", &policies, "--workloads", &rel_to_root(&rel)], "");
+        assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{rel}: {}", out.stderr);
+        common::golden(&case.with_extension("txt"), &out.stderr.replace(&rel_to_root(""), ""));
+    }
+}
+
+/// Like cargo-deny's snapshot of codes: every code the tool can report is shown by some
+/// golden case of some reader: the intent's (`tests/errors/`), the workloads' (`tests/errors/
+/// workloads/`), the policy files' (`tests/diff/*/expected.stderr`) and the KRM function's
+/// (`tests/krm/*/expected.yaml`, as the tag `code`).
 #[test]
 fn every_diagnostic_code_has_a_case() {
-    let dir = common::root().join("tests/errors");
+    let root = common::root();
+    let mut goldens = common::files(&root.join("tests/errors"), ".txt");
+    goldens.extend(common::files(&root.join("tests/errors/workloads"), ".txt"));
+    for dir in ["tests/diff", "tests/krm"] {
+        for case in std::fs::read_dir(root.join(dir)).unwrap() {
+            let case = case.unwrap().path();
+            goldens.extend(
+                ["expected.stderr", "expected.yaml"]
+                    .map(|f| case.join(f))
+                    .into_iter()
+                    .filter(|f| f.is_file()),
+            );
+        }
+    }
     let mut seen = BTreeSet::new();
-    for golden in common::files(&dir, ".txt") {
+    for golden in goldens {
         let text = std::fs::read_to_string(&golden).unwrap();
         for code in Code::ALL {
-            if text.contains(&format!("[{code}]")) {
+            if text.contains(&format!("[{code}]")) || text.contains(&format!("    code: {code}\n")) {
                 seen.insert(code.as_str());
             }
         }
     }
     let missing: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).filter(|c| !seen.contains(c)).collect();
     assert!(missing.is_empty(), "no error case shows: {missing:?}");
+}
+
+/// Every code has a row in a table of codes in `docs/` (a table whose header is `| code |`;
+/// each reader's page lists the codes it reports), and every row there is a code.
+#[test]
+fn the_docs_tables_of_codes_list_exactly_the_codes() {
+    let mut documented = BTreeSet::new();
+    for page in common::files(&common::root().join("docs"), ".md") {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let mut in_table = false;
+        for line in text.lines() {
+            in_table = match (in_table, line.starts_with('|')) {
+                (false, _) => line.starts_with("| code |"),
+                (true, false) => false,
+                (true, true) => {
+                    let cell = line.split('|').nth(1).unwrap_or_default().trim();
+                    if let Some(code) = cell.strip_prefix('`').and_then(|c| c.strip_suffix('`')) {
+                        documented.insert(code.to_string());
+                    }
+                    true
+                }
+            };
+        }
+    }
+    let all: BTreeSet<String> = Code::ALL.iter().map(|c| c.to_string()).collect();
+    assert_eq!(documented, all, "the codes in docs/ tables, against Code::ALL");
 }
 
 #[test]

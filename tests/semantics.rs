@@ -51,7 +51,7 @@ fn intent(spec: &str) -> String {
 
 fn generate(text: &str) -> Vec<NetworkPolicy> {
     netpol_intent::generate(text).unwrap_or_else(|diags| {
-        panic!("the intent is invalid: {}\n{text}", netpol_intent::diag::render_text("intent", &diags))
+        panic!("the intent is invalid: {}\n{text}", netpol_intent::diag::text::render(&diags))
     })
 }
 

@@ -1,16 +1,25 @@
-//! Diagnostics are data: a code, a one-line message, the field path and the span it is about,
-//! and an optional help line. They are rendered at the edge: [`render_text`] for people,
-//! [`render_github`] for GitHub Actions' annotations; the KRM function renders the same data as
-//! results.
+//! Diagnostics are data: one [`Diagnostic`] for everything the tool reports — an invalid
+//! intent, a policy file Kubernetes would refuse, a workload, a KRM function's results, a
+//! command line's failure. Each says what (a [`Code`], a one-line message, a help line), how
+//! bad ([`Severity`]), and where (file, position, field path, the object it is about, other
+//! places it involves). They are rendered at the edge, one renderer per format: [`text`] for
+//! people, [`github`] for GitHub Actions' annotations, [`krm`] for a ResourceList's results.
 
-use std::fmt;
+mod code;
+pub mod github;
+pub mod krm;
+pub mod text;
+
+pub use code::Code;
 
 use crate::yaml::{Pos, Span};
 
+/// How bad a diagnostic is. An error fails the run; a warning and an info do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
+    Info,
 }
 
 impl Severity {
@@ -18,116 +27,102 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
 
-/// Every kind of problem the tool reports, kebab-case when printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Code {
-    /// The file is not YAML, or the YAML is refused by the parser's limits.
-    YamlSyntax,
-    /// The file holds no document, or more than one.
-    NotOneDocument,
-    /// `apiVersion` or `kind` is not that of a NetworkIntent.
-    WrongKind,
-    UnknownField,
-    WrongType,
-    MissingField,
-    /// An empty list where at least one entry is needed.
-    Empty,
-    /// A name, namespace, label key or label value that Kubernetes would reject.
-    InvalidName,
-    InvalidPort,
-    InvalidCidr,
-    InvalidSelector,
-    UnknownWorkload,
-    DuplicateWorkload,
-    /// The same allowance, namespace or list entry declared twice.
-    Duplicate,
-    /// `internet.egress` without Egress in `isolation`.
-    EgressNotIsolated,
-    /// A hub with neither `spokes` nor `accessLabel`.
-    HubWithoutSpokes,
-    /// A key with no value, which is not its field's default.
-    NullValue,
+/// The Kubernetes object a diagnostic is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
 }
 
-impl Code {
-    pub const ALL: &'static [Code] = &[
-        Code::YamlSyntax,
-        Code::NotOneDocument,
-        Code::WrongKind,
-        Code::UnknownField,
-        Code::WrongType,
-        Code::MissingField,
-        Code::Empty,
-        Code::InvalidName,
-        Code::InvalidPort,
-        Code::InvalidCidr,
-        Code::InvalidSelector,
-        Code::UnknownWorkload,
-        Code::DuplicateWorkload,
-        Code::Duplicate,
-        Code::EgressNotIsolated,
-        Code::HubWithoutSpokes,
-        Code::NullValue,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::YamlSyntax => "yaml-syntax",
-            Code::NotOneDocument => "not-one-document",
-            Code::WrongKind => "wrong-kind",
-            Code::UnknownField => "unknown-field",
-            Code::WrongType => "wrong-type",
-            Code::MissingField => "missing-field",
-            Code::Empty => "empty",
-            Code::InvalidName => "invalid-name",
-            Code::InvalidPort => "invalid-port",
-            Code::InvalidCidr => "invalid-cidr",
-            Code::InvalidSelector => "invalid-selector",
-            Code::UnknownWorkload => "unknown-workload",
-            Code::DuplicateWorkload => "duplicate-workload",
-            Code::Duplicate => "duplicate",
-            Code::EgressNotIsolated => "egress-not-isolated",
-            Code::HubWithoutSpokes => "hub-without-spokes",
-            Code::NullValue => "null-value",
+impl ResourceRef {
+    /// The `networking.k8s.io/v1` NetworkPolicy `namespace/name`.
+    pub fn policy(namespace: &str, name: &str) -> ResourceRef {
+        ResourceRef {
+            api_version: "networking.k8s.io/v1".into(),
+            kind: "NetworkPolicy".into(),
+            name: name.into(),
+            namespace: Some(namespace.into()),
         }
     }
 }
 
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// Another place a diagnostic involves, such as where a duplicate was first defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// Its file, when it is not the diagnostic's.
+    pub file: Option<String>,
+    /// Where in that file; `None` for the file as a whole.
+    pub span: Option<Span>,
+    /// What is there, as in "first defined here".
+    pub message: String,
 }
 
-/// One finding about one place in the intent file.
+/// One finding, or one failure.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: Code,
+    /// What kind of problem it is; `None` only for the command line's and the KRM function's
+    /// own failures about no input's content (usage, standard input unreadable) and for a
+    /// run's summary.
+    pub code: Option<Code>,
     /// One terse line, no trailing period.
     pub message: String,
-    /// The field path, as in `spec.workloads[2].podSelector`; empty for the whole file.
-    pub path: String,
-    /// Where in the file; the start of the file when nothing better is known.
-    pub span: Span,
     /// What to do about it, such as "did you mean `podSelector`?".
     pub help: Option<String>,
+    /// The value a fix would write (the known name a misspelt one is close to).
+    pub proposed: Option<String>,
+    /// The field path, as in `spec.workloads[2].podSelector`; empty for none.
+    pub path: String,
+    /// Where in the file; `None` when no position is known.
+    pub span: Option<Span>,
+    /// Other places it involves.
+    pub related: Vec<Related>,
+    /// The file it is about, as the user named it (`<stdin>` for standard input).
+    pub file: Option<String>,
+    /// The object it is about.
+    pub resource: Option<ResourceRef>,
 }
 
+/// The name diagnostics give standard input as their file.
+pub const STDIN: &str = "<stdin>";
+
 impl Diagnostic {
-    pub fn error(code: Code, path: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
+    /// A diagnostic with a message only; the builders below add the rest.
+    pub fn new(severity: Severity, code: Option<Code>, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity,
             code,
             message: message.into(),
-            path: path.into(),
-            span,
             help: None,
+            proposed: None,
+            path: String::new(),
+            span: None,
+            related: Vec::new(),
+            file: None,
+            resource: None,
         }
+    }
+
+    /// An error about the field at `path` and `span`.
+    pub fn error(code: Code, path: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, Some(code), message).with_path(path).at(span)
+    }
+
+    /// An error of the given code about no field, with no position yet.
+    pub fn problem(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, Some(code), message)
+    }
+
+    /// An error without a code: a failure of the command line itself.
+    pub fn failure(message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, None, message)
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -135,20 +130,94 @@ impl Diagnostic {
         self
     }
 
+    /// The help "did you mean `known`?" for a misspelt `given`, with `known` as the proposed
+    /// value, when one of `known` is close; else `otherwise` as the help, if any.
+    pub fn suggesting<'a>(
+        mut self,
+        given: &str,
+        known: impl IntoIterator<Item = &'a str>,
+        otherwise: Option<String>,
+    ) -> Self {
+        match closest(given, known) {
+            Some(k) => {
+                self.help = Some(format!("did you mean `{k}`?"));
+                self.proposed = Some(k.to_string());
+            }
+            None => self.help = otherwise,
+        }
+        self
+    }
+
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// At `line` and `col` (1-based), as a place with no extent; nowhere when `line` is 0.
+    pub fn at_line(mut self, line: usize, col: usize) -> Self {
+        self.span = (line > 0).then(|| Span::point(Pos { line, col, offset: 0 }));
+        self
+    }
+
+    /// No position: for results whose positions are not in the file they name.
+    pub fn nowhere(mut self) -> Self {
+        self.span = None;
+        self
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn about(mut self, resource: Option<ResourceRef>) -> Self {
+        self.resource = resource;
+        self
+    }
+
+    /// Another place it involves, in `file` (the diagnostic's own when `None`).
+    pub fn also_at(mut self, file: Option<&str>, span: Option<Span>, message: impl Into<String>) -> Self {
+        self.related.push(Related { file: file.map(str::to_string), span, message: message.into() });
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
+    /// Where it starts; line 0 when no position is known.
     pub fn pos(&self) -> Pos {
-        self.span.start
+        self.span.map(|s| s.start).unwrap_or_default()
+    }
+
+    pub fn line(&self) -> usize {
+        self.pos().line
+    }
+
+    pub fn col(&self) -> usize {
+        self.pos().col
+    }
+}
+
+/// The field path of `key` in the mapping at `parent`: `parent.key`, or `parent["key"]` for a
+/// key that is not a plain word (an annotation's, say).
+pub fn key_path(parent: &str, key: &str) -> String {
+    let simple = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    match (parent.is_empty(), simple) {
+        (true, true) => key.to_string(),
+        (false, true) => format!("{parent}.{key}"),
+        (_, false) => format!("{parent}[{key:?}]"),
     }
 }
 
 /// Sorts diagnostics by position, then path, so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        (a.span.start, &a.path, a.code, &a.message).cmp(&(b.span.start, &b.path, b.code, &b.message))
-    });
+    diags.sort_by(|a, b| (a.pos(), &a.path, a.code, &a.message).cmp(&(b.pos(), &b.path, b.code, &b.message)));
 }
 
 /// The closest of `known` to `given`, when it is close enough to be the one meant.
@@ -167,98 +236,9 @@ pub fn did_you_mean<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -
     closest(given, known).map(|k| format!("did you mean `{k}`?"))
 }
 
-/// The human rendering, one diagnostic per block:
-///
-/// ```text
-/// error[unknown-field]: intent.yaml:7:7: spec.workloads[0].podSelectr: unknown field `podSelectr`
-///   help: did you mean `podSelector`?
-/// ```
-pub fn render_text(file: &str, diags: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diags {
-        let Pos { line, col, .. } = d.pos();
-        let path = if d.path.is_empty() { String::new() } else { format!(" {}:", d.path) };
-        out.push_str(&format!(
-            "{}[{}]: {file}:{line}:{col}:{path} {}\n",
-            d.severity.as_str(),
-            d.code,
-            d.message
-        ));
-        if let Some(help) = &d.help {
-            out.push_str(&format!("  help: {help}\n"));
-        }
-    }
-    out
-}
-
-/// One GitHub Actions workflow command, `::error file=F,line=L,col=C,title=T::message`, with
-/// its values escaped as the runner expects: `%`, CR and LF in the message; those and `:` and
-/// `,` in the properties. A property that is `None` (or a line of 0) is left out.
-pub fn github_command(
-    severity: Severity,
-    file: Option<&str>,
-    line: usize,
-    col: usize,
-    title: &str,
-    message: &str,
-) -> String {
-    let mut props: Vec<String> = Vec::new();
-    if let Some(file) = file {
-        props.push(format!("file={}", escape_property(file)));
-        if line > 0 {
-            props.push(format!("line={line}"));
-            if col > 0 {
-                props.push(format!("col={col}"));
-            }
-        }
-    }
-    props.push(format!("title={}", escape_property(title)));
-    format!("::{} {}::{}\n", severity.as_str(), props.join(","), escape_data(message))
-}
-
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// The GitHub Actions rendering: one annotation per diagnostic, on the file, line and column
-/// it is about, titled with its code; the field path leads the message, the help follows on a
-/// line of its own.
-///
-/// ```text
-/// ::error file=intent.yaml,line=7,col=7,title=netpol-intent unknown-field::spec.workloads[0].podSelectr: unknown field `podSelectr`%0Ahelp: did you mean `podSelector`?
-/// ```
-pub fn render_github(file: &str, diags: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diags {
-        let Pos { line, col, .. } = d.pos();
-        let mut message =
-            if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) };
-        if let Some(help) = &d.help {
-            message.push_str(&format!("\nhelp: {help}"));
-        }
-        let title = format!("netpol-intent {}", d.code);
-        out.push_str(&github_command(d.severity, Some(file), line, col, &title, &message));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_are_unique_kebab_case() {
-        let mut seen = std::collections::BTreeSet::new();
-        for code in Code::ALL {
-            let s = code.as_str();
-            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{s}");
-            assert!(seen.insert(s), "duplicate code {s}");
-        }
-    }
 
     #[test]
     fn suggests_close_names_only() {
@@ -270,38 +250,26 @@ mod tests {
     }
 
     #[test]
-    fn renders_file_line_column_path_and_help() {
-        let span = Span { start: Pos { line: 7, col: 5, offset: 0 }, end: Pos::default() };
-        let d = Diagnostic::error(Code::UnknownField, "spec.foo", span, "unknown field `foo`")
-            .with_help("did you mean `dns`?");
+    fn a_suggestion_is_the_help_and_the_proposed_value() {
+        let d = Diagnostic::problem(Code::UnknownField, "unknown field `podSelectr`");
+        let d = d.suggesting("podSelectr", ["podSelector", "name"], Some("known: podSelector".into()));
         assert_eq!(
-            render_text("a.yaml", &[d]),
-            "error[unknown-field]: a.yaml:7:5: spec.foo: unknown field `foo`\n  help: did you mean `dns`?\n"
+            (d.help.as_deref(), d.proposed.as_deref()),
+            (Some("did you mean `podSelector`?"), Some("podSelector"))
         );
+        let d = Diagnostic::problem(Code::UnknownField, "x").suggesting(
+            "zzz",
+            ["name"],
+            Some("known: name".into()),
+        );
+        assert_eq!((d.help.as_deref(), d.proposed), (Some("known: name"), None));
     }
 
     #[test]
-    fn renders_github_annotations_with_file_line_column_and_title() {
-        let span = Span { start: Pos { line: 7, col: 5, offset: 0 }, end: Pos::default() };
-        let d = Diagnostic::error(Code::UnknownField, "spec.foo", span, "unknown field `foo`")
-            .with_help("did you mean `dns`?");
-        let mut w = Diagnostic::error(Code::Duplicate, "", Span::default(), "twice");
-        w.severity = Severity::Warning;
-        assert_eq!(
-            render_github("deploy/a.yaml", &[d, w]),
-            "::error file=deploy/a.yaml,line=7,col=5,title=netpol-intent unknown-field::\
-             spec.foo: unknown field `foo`%0Ahelp: did you mean `dns`?\n\
-             ::warning file=deploy/a.yaml,title=netpol-intent duplicate::twice\n"
-        );
-    }
-
-    #[test]
-    fn github_annotations_escape_what_the_runner_would_read_as_syntax() {
-        // A message may hold `%`, line breaks and `::`; a file name `:` and `,`.
-        let line =
-            github_command(Severity::Error, Some("a,b:c%.yaml"), 3, 0, "t: x, y", "50%\r\nnext :: end");
-        assert_eq!(line, "::error file=a%2Cb%3Ac%25.yaml,line=3,title=t%3A x%2C y::50%25%0D%0Anext :: end\n");
-        assert_eq!(line.matches('\n').count(), 1, "one command is one line");
-        assert_eq!(github_command(Severity::Error, None, 0, 0, "t", "m"), "::error title=t::m\n");
+    fn a_line_of_zero_is_no_position() {
+        let d = Diagnostic::problem(Code::Unreadable, "cannot read").at_line(0, 0);
+        assert_eq!((d.span, d.line()), (None, 0));
+        let d = d.at_line(3, 7);
+        assert_eq!((d.line(), d.col()), (3, 7));
     }
 }

@@ -1,5 +1,5 @@
 //! The diff: what an intent generates against the NetworkPolicies a repository holds now.
-//! Pure: policies in, a [`Report`] out; reading the repository is [`crate::current`]'s job and
+//! Pure: policies in, a [`Report`] out; reading the repository is [`crate::policy::read`]'s job and
 //! printing the report [`crate::report`]'s.
 //!
 //! Policies are matched by namespace and name and compared after [`normalize`], so that only a
@@ -7,7 +7,7 @@
 //! changes, the report names the policies in managed namespaces that this intent does not
 //! manage (never proposed for removal; flagged when they widen access), and the dangers
 //! ([`Danger`]): changes that would leave pods non-isolated, and current policies that allow
-//! more than the generated ones ([`crate::widening`]), whatever their labels say.
+//! more than the generated ones ([`crate::diff::widening`]), whatever their labels say.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -16,10 +16,10 @@ use k8s_openapi::api::networking::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
-use crate::current::{CurrentPolicy, Location};
-use crate::expand::{INTENT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
+use crate::diff::widening::Widening;
 use crate::intent::PolicyType;
-use crate::widening::Widening;
+use crate::policy::expand::{INTENT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE};
+use crate::policy::read::{CurrentPolicy, Location};
 
 pub mod widening;
 
@@ -77,8 +77,8 @@ pub struct NotListed {
     pub location: Location,
 }
 
-impl From<crate::current::Found> for NotListed {
-    fn from(f: crate::current::Found) -> NotListed {
+impl From<crate::policy::read::Found> for NotListed {
+    fn from(f: crate::policy::read::Found) -> NotListed {
         NotListed { policy: PolicyRef { namespace: f.namespace, name: f.name }, location: f.location }
     }
 }
@@ -174,7 +174,7 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
         }
     }
     // What the current policies allow beyond the generated ones, whoever they claim to belong to.
-    let generated = crate::widening::Generated::new(wanted.values());
+    let generated = crate::diff::widening::Generated::new(wanted.values());
     let widened: HashMap<&(String, String), Vec<Widening>> = now
         .iter()
         .filter(|((ns, n), _)| !same.contains(&(ns.as_str(), n.as_str())))
@@ -544,16 +544,16 @@ fn ports(ports: Option<Vec<NetworkPolicyPort>>) -> Option<Vec<NetworkPolicyPort>
 
 /// The normalised policy as YAML, keys in reading order.
 pub fn to_text(policy: &NetworkPolicy) -> String {
-    crate::yaml::emit_one(&crate::render::policy_node(policy))
+    crate::yaml::emit_one(&crate::policy::render::policy_node(policy))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::current::Source;
+    use crate::policy::read::Source;
 
     fn policies(text: &str) -> Vec<CurrentPolicy> {
-        crate::current::parse(&[Source { name: "c.yaml".into(), text: text.into() }], "default").unwrap()
+        crate::policy::read::parse(&[Source { name: "c.yaml".into(), text: text.into() }], "default").unwrap()
     }
 
     fn normal(text: &str) -> String {

@@ -161,13 +161,13 @@ impl<'a> Generated<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::current::Source;
+    use crate::policy::read::Source;
 
     fn policy(spec: &str) -> NetworkPolicy {
         let text = format!(
             "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: a}}\nspec: {spec}\n"
         );
-        let found = crate::current::parse(&[Source { name: "p.yaml".into(), text }], "default").unwrap();
+        let found = crate::policy::read::parse(&[Source { name: "p.yaml".into(), text }], "default").unwrap();
         crate::diff::normalize(found.into_iter().next().unwrap().policy)
     }
 

@@ -13,7 +13,7 @@
 //! - named ports are those of `spec.containers[].ports[]` (protocol TCP when absent).
 //!
 //! Every other kind is ignored. What Kubernetes would refuse, or could read otherwise than we
-//! do, is a [`Problem`]: a label value that is not a string (or a plain scalar a YAML 1.1
+//! do, is an [`Code::InvalidWorkload`] error: a label value that is not a string (or a plain scalar a YAML 1.1
 //! reader takes for a boolean or number), a port that is not 1-65535, an unknown protocol, a
 //! duplicate name, a known kind with an unexpected apiVersion.
 
@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 use super::connset::Protocol;
 use super::selector::Labels;
+use crate::diag::{Code, Diagnostic};
 use crate::yaml::{self, Node, Scalar};
 
 /// The label the API server sets on every namespace to its name.
@@ -73,15 +74,6 @@ pub struct Workloads {
     pub workloads: Vec<Workload>,
 }
 
-/// Something in a workloads file that Kubernetes would refuse or read otherwise.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
-
 /// The kinds read, with the apiVersion each must have and the path to its pod template (empty
 /// for a Pod, which is its own template).
 const KINDS: [(&str, &str, &[&str]); 8] = [
@@ -131,7 +123,7 @@ pub struct Text<'a> {
 }
 
 /// The namespaces and workloads in `texts`; every problem of every text, or the model.
-pub fn read(texts: &[Text]) -> Result<Workloads, Vec<Problem>> {
+pub fn read(texts: &[Text]) -> Result<Workloads, Vec<Diagnostic>> {
     let mut reader = Reader::default();
     for t in texts {
         reader.file = t.name.to_string();
@@ -150,12 +142,13 @@ struct Reader {
     workloads: Vec<Workload>,
     /// `kind namespace/name` → where it was first seen, for duplicates.
     seen: BTreeMap<(bool, String), String>,
-    problems: Vec<Problem>,
+    problems: Vec<Diagnostic>,
 }
 
 impl Reader {
     fn problem_at(&mut self, line: usize, col: usize, message: String) {
-        self.problems.push(Problem { file: self.file.clone(), line, col, message });
+        let problem = Diagnostic::problem(Code::InvalidWorkload, message).in_file(&self.file);
+        self.problems.push(problem.at_line(line, col));
     }
 
     fn problem(&mut self, node: &Node, message: String) {
@@ -298,7 +291,7 @@ impl Reader {
         Some(ContainerPort { name, protocol, number })
     }
 
-    fn finish(self) -> Result<Workloads, Vec<Problem>> {
+    fn finish(self) -> Result<Workloads, Vec<Diagnostic>> {
         if self.problems.is_empty() {
             Ok(Workloads::new(self.namespaces, self.workloads))
         } else {
@@ -311,7 +304,7 @@ impl Reader {
 mod tests {
     use super::*;
 
-    fn read_one(text: &str) -> Result<Workloads, Vec<Problem>> {
+    fn read_one(text: &str) -> Result<Workloads, Vec<Diagnostic>> {
         read(&[Text { name: "w.yaml", text }])
     }
 
@@ -378,7 +371,7 @@ metadata: {name: old}
 ";
         let problems = read_one(text).unwrap_err();
         let messages: Vec<String> =
-            problems.iter().map(|p| format!("{}:{} {}", p.line, p.col, p.message)).collect();
+            problems.iter().map(|p| format!("{}:{} {}", p.line(), p.col(), p.message)).collect();
         assert_eq!(messages.len(), 5, "{messages:#?}");
         assert!(messages[0].starts_with("3:35 expected a string, found a number"), "{messages:#?}");
         assert!(messages[1].contains("containerPort must be a number in 1-65535"));
@@ -390,7 +383,7 @@ metadata: {name: old}
     #[test]
     fn reports_every_place_the_yaml_layer_refuses() {
         let problems = read_one("kind: Pod\nmetadata: {name: p, labels: {on: yes}}\n").unwrap_err();
-        let places: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.col)).collect();
+        let places: Vec<(usize, usize)> = problems.iter().map(|p| (p.line(), p.col())).collect();
         assert_eq!(places, [(2, 30), (2, 34)], "{problems:#?}");
     }
 }

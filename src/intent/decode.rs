@@ -1,6 +1,6 @@
 //! Reading a NetworkIntent out of a YAML tree. Every problem becomes a [`Diagnostic`] with the
 //! field path and position; decoding goes on past a problem so one run reports them all.
-//! Rules that involve more than one field live in [`crate::validate`].
+//! Rules that involve more than one field live in [`crate::intent::validate`].
 //!
 //! A key with no value (null: nothing after it, `~`, `null`, or only comments under it) is an
 //! error for every field, never the field's default: only an absent key means the default.
@@ -11,9 +11,9 @@ use std::str::FromStr;
 
 use ipnet::IpNet;
 
-use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::diag::{did_you_mean, key_path, Code, Diagnostic};
+use crate::intent::names;
 use crate::intent::*;
-use crate::names;
 use crate::yaml::{self, Node, Scalar, Span};
 
 /// Where diagnostics about the file as a whole point.
@@ -66,15 +66,6 @@ pub fn decode(node: &Node) -> Result<NetworkIntent, Vec<Diagnostic>> {
     match intent {
         Some(intent) if diags.is_empty() => Ok(intent),
         _ => Err(diags),
-    }
-}
-
-pub(crate) fn key_path(parent: &str, key: &str) -> String {
-    let simple = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    match (parent.is_empty(), simple) {
-        (true, true) => key.to_string(),
-        (false, true) => format!("{parent}.{key}"),
-        (_, false) => format!("{parent}[{key:?}]"),
     }
 }
 
@@ -308,7 +299,7 @@ impl Cx {
                 );
             }
         }
-        if self.diags.iter().any(|d| d.code == Code::WrongKind) {
+        if self.diags.iter().any(|d| d.code == Some(Code::WrongKind)) {
             return None;
         }
         let metadata = self.req(&f, "metadata", Self::metadata);

@@ -1,7 +1,7 @@
 //! The NetworkIntent file format (v1alpha1): the types the file decodes into, with every
 //! default applied. The JSON Schema in `schema/` is generated from these types, so field names
-//! and descriptions live here once. Reading a file into them is [`crate::decode`]; checking the
-//! rules that span fields is [`crate::validate`].
+//! and descriptions live here once. Reading a file into them is [`crate::intent::decode`]; checking the
+//! rules that span fields is [`crate::intent::validate`].
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -489,7 +489,7 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 /// Takes `null` out of what an optional field accepts: a key with no value is an error
-/// (see [`crate::decode`]), only an absent key means the default.
+/// (see [`crate::intent::decode`]), only an absent key means the default.
 fn no_null(schema: &mut Schema) {
     let is_null = |v: &serde_json::Value| v == "null" || v.get("type").is_some_and(|t| t == "null");
     if let Some(serde_json::Value::Array(types)) = schema.get_mut("type") {

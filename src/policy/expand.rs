@@ -15,8 +15,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use sha2::{Digest, Sha256};
 
+use crate::intent::validate::ValidIntent;
 use crate::intent::{At, Cidr, LabelSelector, PolicyType, Port, PortValue, Workload};
-use crate::validate::ValidIntent;
 
 /// The label every generated policy carries.
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
@@ -450,7 +450,7 @@ mod tests {
         assert!(short.starts_with("allow-aaaa"));
         assert_eq!(short, shorten(&long), "the same name shortens the same way");
         assert_ne!(short, shorten(&format!("{long}x")));
-        assert!(crate::names::dns_subdomain(&short).is_ok());
+        assert!(crate::intent::names::dns_subdomain(&short).is_ok());
         assert_eq!(shorten("default-deny-all"), "default-deny-all");
     }
 

@@ -4,7 +4,7 @@
 //! Only `networking.k8s.io/v1` `NetworkPolicy` objects count, also inside a `List` that kubectl
 //! and kustomize read alike (see [`objects`]); every other kind (a `Kustomization`, a Calico
 //! `NetworkPolicy`, a Deployment) is ignored. A file that cannot be read, is not YAML, or holds a
-//! NetworkPolicy that Kubernetes would refuse is a [`Problem`]: an error, because `kubectl
+//! NetworkPolicy that Kubernetes would refuse is an error [`Diagnostic`], because `kubectl
 //! apply`, Argo CD and Flux would fail on it too; so is a list the two read differently.
 
 use std::collections::{BTreeMap, HashSet};
@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
+use crate::diag::{Code, Diagnostic};
 use crate::yaml::{self, Node, NodeKind};
 
 /// The text of one file (or of standard input), with the name to show for it.
@@ -51,81 +52,6 @@ impl CurrentPolicy {
     pub fn name(&self) -> &str {
         self.policy.metadata.name.as_deref().unwrap_or_default()
     }
-}
-
-/// What went wrong with the current policies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ProblemCode {
-    /// A path that cannot be read, or a file that is not UTF-8.
-    Unreadable,
-    /// A file that is not YAML.
-    YamlSyntax,
-    /// A NetworkPolicy that Kubernetes would refuse: a wrong type, an unknown field, no name.
-    InvalidPolicy,
-    /// Two NetworkPolicies with the same namespace and name.
-    DuplicatePolicy,
-    /// A list that kubectl and kustomize would read differently (see [`objects`]).
-    AmbiguousList,
-    /// A kustomization that uses what the reader does not model ([`crate::kustomize`]).
-    UnsupportedKustomization,
-    /// A kustomization that kustomize itself refuses.
-    InvalidKustomization,
-    /// A path a kustomization lists that does not exist.
-    MissingResource,
-    /// A NetworkPolicy file that `kubectl apply -R` and a kustomization below the directory
-    /// (as Flux reads it) do not agree on.
-    AmbiguousDirectory,
-}
-
-impl ProblemCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemCode::Unreadable => "unreadable",
-            ProblemCode::YamlSyntax => "yaml-syntax",
-            ProblemCode::InvalidPolicy => "invalid-policy",
-            ProblemCode::DuplicatePolicy => "duplicate-policy",
-            ProblemCode::AmbiguousList => "ambiguous-list",
-            ProblemCode::UnsupportedKustomization => "unsupported-kustomization",
-            ProblemCode::InvalidKustomization => "invalid-kustomization",
-            ProblemCode::MissingResource => "missing-resource",
-            ProblemCode::AmbiguousDirectory => "ambiguous-directory",
-        }
-    }
-}
-
-/// One problem, at a file, line and column (0 when not known).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub code: ProblemCode,
-    pub file: String,
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
-
-/// Renders problems like the intent's diagnostics:
-/// `error[yaml-syntax]: repo/a.yaml:3:7: message`.
-pub fn render_problems(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| match p.line {
-            0 => format!("error[{}]: {}: {}\n", p.code.as_str(), p.file, p.message),
-            line => format!("error[{}]: {}:{line}:{}: {}\n", p.code.as_str(), p.file, p.col, p.message),
-        })
-        .collect()
-}
-
-/// Renders problems as GitHub Actions annotations on the file, line and column (see
-/// [`crate::diag::github_command`]).
-pub fn render_problems_github(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| {
-            let file = (p.file != "<stdin>").then_some(p.file.as_str());
-            let title = format!("netpol-intent {}", p.code.as_str());
-            crate::diag::github_command(crate::diag::Severity::Error, file, p.line, p.col, &title, &p.message)
-        })
-        .collect()
 }
 
 /// What `--against` names, read: the files that get applied, and those under the directory
@@ -171,7 +97,7 @@ pub enum Dispute {
 
 /// The sources at `path`: standard input for `-`; the file itself; or a directory, read as what
 /// deploys it reads it:
-/// - with a kustomization: the files it builds ([`crate::kustomize::build`]), and, apart, the
+/// - with a kustomization: the files it builds ([`crate::shell::input::kustomize::build`]), and, apart, the
 ///   other `.yaml`, `.yml` and `.json` files under it ([`Collected::unlisted`]);
 /// - without one: every `.yaml`, `.yml` and `.json` file under it, recursively, in path order,
 ///   as `kubectl apply -R -f` reads it. A directory below it with a kustomization is also built
@@ -179,7 +105,7 @@ pub enum Dispute {
 ///
 /// Hidden files and directories (a name starting with `.`) are skipped, and symbolic links to
 /// directories are not followed.
-pub fn collect(path: &Path, stdin: &mut dyn Read) -> Result<Collected, Vec<Problem>> {
+pub fn collect(path: &Path, stdin: &mut dyn Read) -> Result<Collected, Vec<Diagnostic>> {
     if path == Path::new("-") {
         let mut text = String::new();
         return match stdin.read_to_string(&mut text) {
@@ -192,7 +118,7 @@ pub fn collect(path: &Path, stdin: &mut dyn Read) -> Result<Collected, Vec<Probl
     let mut problems = Vec::new();
     let collected = if !meta.is_dir() {
         Collected::from(read_files([(path.to_path_buf(), shown)], &mut problems))
-    } else if crate::kustomize::file_in(path, &shown).map_err(|p| vec![p])?.is_some() {
+    } else if crate::shell::input::kustomize::file_in(path, &shown).map_err(|p| vec![*p])?.is_some() {
         kustomized(path, &shown, &mut problems)
     } else {
         plain(path, &mut problems)
@@ -205,8 +131,8 @@ pub fn collect(path: &Path, stdin: &mut dyn Read) -> Result<Collected, Vec<Probl
 }
 
 /// A directory with a kustomization: what it builds, and the other files.
-fn kustomized(dir: &Path, shown: &str, problems: &mut Vec<Problem>) -> Collected {
-    let built = match crate::kustomize::build(dir, shown) {
+fn kustomized(dir: &Path, shown: &str, problems: &mut Vec<Diagnostic>) -> Collected {
+    let built = match crate::shell::input::kustomize::build(dir, shown) {
         Ok(built) => built,
         Err(found) => {
             problems.extend(found);
@@ -230,13 +156,13 @@ fn kustomized(dir: &Path, shown: &str, problems: &mut Vec<Problem>) -> Collected
 
 /// A directory without a kustomization: every file, and where a kustomization below it builds
 /// something else.
-fn plain(dir: &Path, problems: &mut Vec<Problem>) -> Collected {
+fn plain(dir: &Path, problems: &mut Vec<Diagnostic>) -> Collected {
     let Walked { files, roots, hidden } = walk_tree(dir, problems);
     let walked: HashSet<PathBuf> = files.iter().filter_map(|f| real(f)).collect();
     let mut disputed = Vec::new();
     for root in &roots {
         let shown = root.display().to_string();
-        let built = match crate::kustomize::build(root, &shown) {
+        let built = match crate::shell::input::kustomize::build(root, &shown) {
             Ok(built) => built,
             Err(found) => {
                 problems.extend(found);
@@ -274,20 +200,14 @@ fn real(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(path).ok()
 }
 
-fn unreadable(file: &str, e: &dyn fmt::Display) -> Problem {
-    Problem {
-        code: ProblemCode::Unreadable,
-        file: file.to_string(),
-        line: 0,
-        col: 0,
-        message: format!("cannot read: {e}"),
-    }
+fn unreadable(file: &str, e: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::problem(Code::Unreadable, format!("cannot read: {e}")).in_file(file)
 }
 
 /// The text of each file, named as given; a file that cannot be read is a problem.
 fn read_files(
     files: impl IntoIterator<Item = (PathBuf, String)>,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<Diagnostic>,
 ) -> Vec<Source> {
     let mut sources = Vec::new();
     for (file, name) in files {
@@ -314,7 +234,7 @@ struct Walked {
     hidden: Vec<PathBuf>,
 }
 
-fn walk_tree(dir: &Path, problems: &mut Vec<Problem>) -> Walked {
+fn walk_tree(dir: &Path, problems: &mut Vec<Diagnostic>) -> Walked {
     let mut found = Walked::default();
     walk(dir, (false, false), &mut found, problems);
     found.files.sort();
@@ -324,7 +244,7 @@ fn walk_tree(dir: &Path, problems: &mut Vec<Problem>) -> Walked {
 }
 
 /// Walks `dir`, below a kustomization's directory and below a hidden directory or not.
-fn walk(dir: &Path, (in_root, in_hidden): (bool, bool), found: &mut Walked, problems: &mut Vec<Problem>) {
+fn walk(dir: &Path, (in_root, in_hidden): (bool, bool), found: &mut Walked, problems: &mut Vec<Diagnostic>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => return problems.push(unreadable(&dir.display().to_string(), &e)),
@@ -336,8 +256,9 @@ fn walk(dir: &Path, (in_root, in_hidden): (bool, bool), found: &mut Walked, prob
         let path = entry.path();
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() && name != ".git" {
-            let root =
-                !in_root && !hidden && crate::kustomize::FILE_NAMES.iter().any(|k| path.join(k).is_file());
+            let root = !in_root
+                && !hidden
+                && crate::shell::input::kustomize::FILE_NAMES.iter().any(|k| path.join(k).is_file());
             if root {
                 found.roots.push(path.clone());
             }
@@ -371,7 +292,7 @@ pub struct Found {
 /// The policies of `collected` ([`parse`] of the deployed files, with its errors), the ones in
 /// unlisted files, and an error for each disputed file that holds a NetworkPolicy: whether it
 /// is applied depends on who deploys the directory.
-pub fn read(collected: &Collected, default_namespace: &str) -> Result<Current, Vec<Problem>> {
+pub fn read(collected: &Collected, default_namespace: &str) -> Result<Current, Vec<Diagnostic>> {
     let parsed = parse(&collected.deployed, default_namespace);
     let mut problems = parsed.as_ref().err().cloned().unwrap_or_default();
     for d in &collected.disputed {
@@ -399,13 +320,8 @@ pub fn read(collected: &Collected, default_namespace: &str) -> Result<Current, V
                      give --against a directory with a kustomization, or write it as `.yaml`"
                 ),
             };
-            problems.push(Problem {
-                code: ProblemCode::AmbiguousDirectory,
-                file: found.location.file.clone(),
-                line: found.location.line,
-                col: 1,
-                message,
-            });
+            let problem = Diagnostic::problem(Code::AmbiguousDirectory, message);
+            problems.push(problem.in_file(&found.location.file).at_line(found.location.line, 1));
         }
     }
     if !problems.is_empty() {
@@ -451,32 +367,22 @@ fn found(source: &Source, default_namespace: &str) -> Vec<Found> {
 /// The NetworkPolicies in `sources`, in the order found. A policy with no namespace is in
 /// `default_namespace`, as with `kubectl apply -f` and no `-n`. Errors: every problem of every
 /// source, in order.
-pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentPolicy>, Vec<Problem>> {
+pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentPolicy>, Vec<Diagnostic>> {
     let mut policies = Vec::new();
     let mut problems = Vec::new();
     for source in sources {
         let docs = match yaml::parse(&source.text, &yaml::Limits::default()) {
             Ok(docs) => docs,
             Err(e) => {
-                problems.push(Problem {
-                    code: ProblemCode::YamlSyntax,
-                    file: source.name.clone(),
-                    line: e.pos.line,
-                    col: e.pos.col,
-                    message: e.message,
-                });
+                let problem = Diagnostic::problem(Code::YamlSyntax, e.message).in_file(&source.name);
+                problems.push(problem.at(yaml::Span::point(e.pos)));
                 continue;
             }
         };
         for doc in &docs {
             let nodes = objects(doc).unwrap_or_else(|(span, message)| {
-                problems.push(Problem {
-                    code: ProblemCode::AmbiguousList,
-                    file: source.name.clone(),
-                    line: span.start.line,
-                    col: span.start.col,
-                    message,
-                });
+                let problem = Diagnostic::problem(Code::AmbiguousList, message).in_file(&source.name);
+                problems.push(problem.at(span));
                 Vec::new()
             });
             for node in nodes {
@@ -486,13 +392,9 @@ pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentP
                         policies.push(CurrentPolicy { policy, location });
                     }
                     Ok(None) => {}
-                    Err((span, message)) => problems.push(Problem {
-                        code: ProblemCode::InvalidPolicy,
-                        file: source.name.clone(),
-                        line: span.start.line,
-                        col: span.start.col,
-                        message,
-                    }),
+                    Err((span, message)) => problems.push(
+                        Diagnostic::problem(Code::InvalidPolicy, message).in_file(&source.name).at(span),
+                    ),
                 }
             }
         }
@@ -501,13 +403,15 @@ pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentP
     let mut seen: BTreeMap<(&str, &str), &Location> = BTreeMap::new();
     for p in &policies {
         if let Some(first) = seen.insert((p.namespace(), p.name()), &p.location) {
-            problems.push(Problem {
-                code: ProblemCode::DuplicatePolicy,
-                file: p.location.file.clone(),
-                line: p.location.line,
-                col: 1,
-                message: format!("NetworkPolicy `{}/{}` is also defined at {first}", p.namespace(), p.name()),
-            });
+            let message =
+                format!("NetworkPolicy `{}/{}` is also defined at {first}", p.namespace(), p.name());
+            let problem = Diagnostic::problem(Code::DuplicatePolicy, message).in_file(&p.location.file);
+            let first_at = Some(yaml::Span::point(yaml::Pos { line: first.line, col: 1, offset: 0 }));
+            problems.push(problem.at_line(p.location.line, 1).also_at(
+                Some(&first.file),
+                first_at,
+                "first defined here",
+            ));
         }
     }
     if problems.is_empty() {
@@ -665,7 +569,7 @@ mod tests {
             ("kind: List\nitems: {a: b}\n", 2, "the `items` of a `List` must be a list"),
         ] {
             let err = parse(&source(text), "d").unwrap_err();
-            assert_eq!((err[0].code, err[0].line), (ProblemCode::AmbiguousList, line), "{text}");
+            assert_eq!((err[0].code, err[0].line()), (Some(Code::AmbiguousList), line), "{text}");
             assert!(err[0].message.contains(words), "{}", err[0].message);
         }
         // An empty list, and a list whose items all say what they are, are read.
@@ -677,21 +581,21 @@ mod tests {
     #[test]
     fn reports_syntax_errors_unknown_fields_and_duplicates_with_lines() {
         let err = parse(&source("a: [\n"), "d").unwrap_err();
-        assert_eq!((err[0].code, err[0].line), (ProblemCode::YamlSyntax, 2));
+        assert_eq!((err[0].code, err[0].line()), (Some(Code::YamlSyntax), 2));
 
         let text = format!("{POLICY}spec:\n  podSelectr: {{}}\n");
         let err = parse(&source(&text), "d").unwrap_err();
-        assert_eq!(err[0].code, ProblemCode::InvalidPolicy);
-        assert_eq!((err[0].line, err[0].col), (6, 3));
+        assert_eq!(err[0].code, Some(Code::InvalidPolicy));
+        assert_eq!((err[0].line(), err[0].col()), (6, 3));
         assert!(err[0].message.contains("unknown field `spec.podSelectr`"), "{}", err[0].message);
 
         let err = parse(&source(&format!("{POLICY}---\n{POLICY}")), "d").unwrap_err();
         assert_eq!(
-            render_problems(&err),
+            crate::diag::text::render(&err),
             "error[duplicate-policy]: a.yaml:6:1: NetworkPolicy `d/p` is also defined at a.yaml:1\n"
         );
         assert_eq!(
-            render_problems_github(&err),
+            crate::diag::github::render(&err),
             "::error file=a.yaml,line=6,col=1,title=netpol-intent duplicate-policy::\
              NetworkPolicy `d/p` is also defined at a.yaml:1\n"
         );

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::current::Location;
 use crate::diff::{Danger, PolicyRef, Report, Unmanaged};
+use crate::policy::read::Location;
 
 /// ANSI colours for [`text`]; all empty when colour is off.
 struct Palette {

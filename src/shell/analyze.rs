@@ -1,6 +1,6 @@
 //! The shells of `connectivity` and `explain` (and the readers `verify` shares): read the
 //! workloads and the policies, call the engine, pick the renderer. Only this module and
-//! [`crate::cli`] touch files here.
+//! [`crate::shell::cli`] touch files here.
 
 use std::io::Read;
 use std::net::IpAddr;
@@ -8,42 +8,20 @@ use std::path::Path;
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
-use crate::cli::{Failure, Format};
-use crate::current::{self, Problem, ProblemCode};
+use crate::diag::{Code, Diagnostic};
 use crate::engine::explain::End;
 use crate::engine::{self, workloads, Cluster, Connectivity, Policy, Protocol, Workloads};
-use crate::validate::ValidIntent;
+use crate::intent::validate::ValidIntent;
+use crate::policy::read as current;
+use crate::shell::cli::{Failure, Format};
 
 /// The workloads in a file, a directory tree or standard input (`-`): in a directory with a
 /// kustomization, those of the files it deploys.
 pub fn read_workloads(path: &Path, stdin: &mut dyn Read) -> Result<Workloads, Failure> {
-    let sources = current::collect(path, stdin).map_err(Failure::Current)?.deployed;
+    let sources = current::collect(path, stdin).map_err(Failure::from)?.deployed;
     let texts: Vec<workloads::Text> =
         sources.iter().map(|s| workloads::Text { name: &s.name, text: &s.text }).collect();
-    workloads::read(&texts).map_err(Failure::Workloads)
-}
-
-/// Renders problems as `error[invalid-workload]: file:line:col: message`, or as GitHub
-/// Actions annotations when `github`.
-pub fn render_workload_problems(problems: &[workloads::Problem], github: bool) -> String {
-    problems
-        .iter()
-        .map(|p| match github {
-            true => {
-                let file = (p.file != "<stdin>").then_some(p.file.as_str());
-                let title = "netpol-intent invalid-workload";
-                crate::diag::github_command(
-                    crate::diag::Severity::Error,
-                    file,
-                    p.line,
-                    p.col,
-                    title,
-                    &p.message,
-                )
-            }
-            false => format!("error[invalid-workload]: {}:{}:{}: {}\n", p.file, p.line, p.col, p.message),
-        })
-        .collect()
+    workloads::read(&texts).map_err(Failure::from)
 }
 
 /// Whether `text` is a NetworkIntent file (its first document says so).
@@ -60,15 +38,14 @@ pub fn read_policies(
     default_namespace: &str,
     stdin: &mut dyn Read,
 ) -> Result<Vec<Policy>, Failure> {
-    let collected = current::collect(path, stdin).map_err(Failure::Current)?;
+    let collected = current::collect(path, stdin).map_err(Failure::from)?;
     if let [one] = collected.deployed.as_slice() {
         if is_intent(&one.text) {
-            let policies = crate::generate(&one.text)
-                .map_err(|diags| Failure::Intent { file: one.name.clone(), diags })?;
+            let policies = crate::generate(&one.text).map_err(|diags| Failure::in_file(&one.name, diags))?;
             return compile_generated(&policies, &one.name);
         }
     }
-    let found = current::read(&collected, default_namespace).map_err(Failure::Current)?.policies;
+    let found = current::read(&collected, default_namespace).map_err(Failure::from)?.policies;
     let policies: Vec<NetworkPolicy> = found.iter().map(|p| p.policy.clone()).collect();
     compile(&policies, |i| (found[i].location.file.clone(), found[i].location.line))
 }
@@ -84,18 +61,13 @@ fn compile(
     location: impl Fn(usize) -> (String, usize),
 ) -> Result<Vec<Policy>, Failure> {
     engine::compile(policies).map_err(|errors| {
-        Failure::Current(
+        Failure(
             errors
                 .into_iter()
                 .map(|e| {
                     let (file, line) = location(e.index);
-                    Problem {
-                        code: ProblemCode::InvalidPolicy,
-                        file,
-                        line,
-                        col: usize::from(line > 0),
-                        message: format!("NetworkPolicy `{}`: {}: {}", e.policy, e.path, e.message),
-                    }
+                    let message = format!("NetworkPolicy `{}`: {}: {}", e.policy, e.path, e.message);
+                    Diagnostic::problem(Code::InvalidPolicy, message).in_file(file).at_line(line, 1)
                 })
                 .collect(),
         )
@@ -127,7 +99,7 @@ fn end<'w>(workloads: &'w Workloads, name: &str) -> Result<End<'w>, Failure> {
             let hint = crate::diag::did_you_mean(name, known.iter().map(String::as_str))
                 .map(|h| format!("; {h}"))
                 .unwrap_or_default();
-            Err(Failure::Message(format!(
+            Err(Failure::message(format!(
                 "`{name}` is neither a workload (namespace/name) nor an IP address{hint}"
             )))
         }
@@ -140,7 +112,7 @@ pub fn parse_port(text: &str) -> Result<(Protocol, u16), Failure> {
     let protocol = Protocol::parse(&protocol.to_ascii_uppercase());
     match (number.parse::<u16>(), protocol) {
         (Ok(n), Some(p)) if n >= 1 => Ok((p, n)),
-        _ => Err(Failure::Message(format!(
+        _ => Err(Failure::message(format!(
             "`{text}` is not PORT[/PROTOCOL], as 5432 or 53/UDP (TCP, UDP, SCTP)"
         ))),
     }
@@ -157,7 +129,7 @@ pub fn explain(
     let port = port.map(parse_port).transpose()?;
     let (s, d) = (end(workloads, src)?, end(workloads, dst)?);
     if let (End::Address(_), End::Address(_)) = (s, d) {
-        return Err(Failure::Message(
+        return Err(Failure::message(
             "one end must be a workload: policies say nothing between two addresses".to_string(),
         ));
     }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag;
+use crate::diag::{self, Diagnostic};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_DIFFERENCES: i32 = 1;
@@ -196,50 +196,34 @@ pub enum ErrorFormat {
     Github,
 }
 
-/// Why a command failed, kept as data until [`Failure::render`] prints it in the format asked.
+/// Why a command failed: diagnostics, each naming its file, kept as data until
+/// [`Failure::render`] prints them in the format asked.
 #[derive(Debug)]
-pub enum Failure {
-    /// The intent is invalid; `file` is its name as given (`<stdin>` for standard input).
-    Intent { file: String, diags: Vec<diag::Diagnostic> },
-    /// The current policies cannot be read or are invalid.
-    Current(Vec<crate::current::Problem>),
-    /// The workloads are invalid.
-    Workloads(Vec<crate::engine::workloads::Problem>),
-    /// Anything else: one line, without the `error: ` prefix.
-    Message(String),
-    /// Several of the above, in order (one per intent file).
-    Many(Vec<Failure>),
-}
+pub struct Failure(pub Vec<Diagnostic>);
 
 impl Failure {
+    /// A failure of the command line itself: one line, without the `error: ` prefix.
+    pub fn message(message: impl Into<String>) -> Failure {
+        Failure(vec![Diagnostic::failure(message)])
+    }
+
+    /// The diagnostics of the file `file` (`<stdin>` for standard input), which they do not
+    /// name themselves.
+    pub fn in_file(file: &str, diags: Vec<Diagnostic>) -> Failure {
+        Failure(diags.into_iter().map(|d| d.in_file(file)).collect())
+    }
+
     pub fn render(&self, format: ErrorFormat) -> String {
-        match (self, format) {
-            (Failure::Intent { file, diags }, ErrorFormat::Text) => diag::render_text(file, diags),
-            (Failure::Intent { file, diags }, ErrorFormat::Github) if file == "<stdin>" => {
-                // No file to annotate: the annotations go on the run, with the line in the text.
-                diags
-                    .iter()
-                    .map(|d| {
-                        let text = diag::render_text(file, std::slice::from_ref(d));
-                        let title = format!("netpol-intent {}", d.code);
-                        diag::github_command(d.severity, None, 0, 0, &title, text.trim_end())
-                    })
-                    .collect()
-            }
-            (Failure::Intent { file, diags }, ErrorFormat::Github) => diag::render_github(file, diags),
-            (Failure::Current(problems), ErrorFormat::Text) => crate::current::render_problems(problems),
-            (Failure::Current(problems), ErrorFormat::Github) => {
-                crate::current::render_problems_github(problems)
-            }
-            (Failure::Workloads(problems), format) => {
-                crate::analyze::render_workload_problems(problems, format == ErrorFormat::Github)
-            }
-            (Failure::Message(m), ErrorFormat::Text) => format!("error: {m}\n"),
-            (Failure::Message(m), ErrorFormat::Github) => {
-                diag::github_command(diag::Severity::Error, None, 0, 0, "netpol-intent", m)
-            }
-            (Failure::Many(failures), format) => failures.iter().map(|f| f.render(format)).collect(),
+        match format {
+            ErrorFormat::Text => diag::text::render(&self.0),
+            ErrorFormat::Github => diag::github::render(&self.0),
         }
+    }
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(diags: Vec<Diagnostic>) -> Failure {
+        Failure(diags)
     }
 }
 
@@ -336,14 +320,14 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
     }
 }
 
-/// The KRM function: the ResourceList on standard input, processed by [`crate::krm::run`].
+/// The KRM function: the ResourceList on standard input, processed by [`crate::shell::krm::run`].
 fn krm(io: &mut Io) -> i32 {
     let mut bytes = Vec::new();
     let run = match io.stdin.read_to_end(&mut bytes) {
-        Err(e) => crate::krm::failure(&format!("cannot read standard input: {e}")),
+        Err(e) => crate::shell::krm::failure(&format!("cannot read standard input: {e}")),
         Ok(_) => match String::from_utf8(bytes) {
-            Ok(text) => crate::krm::run(&text),
-            Err(_) => crate::krm::failure("standard input is not UTF-8 text"),
+            Ok(text) => crate::shell::krm::run(&text),
+            Err(_) => crate::shell::krm::failure("standard input is not UTF-8 text"),
         },
     };
     let _ = io.stderr.write_all(run.log.as_bytes());
@@ -362,24 +346,27 @@ pub fn read_input(path: &Path, stdin: &mut dyn Read) -> Result<(String, String),
         let mut text = String::new();
         stdin
             .read_to_string(&mut text)
-            .map_err(|e| Failure::Message(format!("cannot read standard input: {e}")))?;
-        return Ok(("<stdin>".to_string(), text));
+            .map_err(|e| Failure::message(format!("cannot read standard input: {e}")))?;
+        return Ok((diag::STDIN.to_string(), text));
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Failure::Message(format!("cannot read {name}: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| Failure::Message(format!("{name} is not UTF-8 text")))?;
+    let bytes = std::fs::read(path).map_err(|e| Failure::message(format!("cannot read {name}: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| Failure::message(format!("{name} is not UTF-8 text")))?;
     Ok((name, text))
 }
 
 /// The intents at `paths`: files, `-`, or directories (their NetworkIntent files, at least
 /// one), each read and validated; every invalid one is reported.
-fn load_intents(paths: &[PathBuf], stdin: &mut dyn Read) -> Result<Vec<crate::merge::Loaded>, Failure> {
+fn load_intents(
+    paths: &[PathBuf],
+    stdin: &mut dyn Read,
+) -> Result<Vec<crate::policy::merge::Loaded>, Failure> {
     let mut sources = Vec::new();
     for path in paths {
         if path != Path::new("-") && path.is_dir() {
-            let found = crate::discover::find(path).map_err(Failure::Current)?;
+            let found = crate::shell::input::discover::find(path).map_err(Failure::from)?;
             if found.is_empty() {
-                return Err(Failure::Message(no_intent(path)));
+                return Err(Failure::message(no_intent(path)));
             }
             sources.extend(found.into_iter().map(|s| (s.name, s.text)));
         } else {
@@ -390,14 +377,13 @@ fn load_intents(paths: &[PathBuf], stdin: &mut dyn Read) -> Result<Vec<crate::me
     let mut failures = Vec::new();
     for (file, text) in sources {
         match crate::load(&text) {
-            Ok(intent) => loaded.push(crate::merge::Loaded { file, intent }),
-            Err(diags) => failures.push(Failure::Intent { file, diags }),
+            Ok(intent) => loaded.push(crate::policy::merge::Loaded { file, intent }),
+            Err(diags) => failures.extend(Failure::in_file(&file, diags).0),
         }
     }
-    match failures.len() {
-        0 => Ok(loaded),
-        1 => Err(failures.remove(0)),
-        _ => Err(Failure::Many(failures)),
+    match failures.is_empty() {
+        true => Ok(loaded),
+        false => Err(Failure(failures)),
     }
 }
 
@@ -408,21 +394,20 @@ fn no_intent(dir: &Path) -> String {
 /// The policies of every intent, merged; an empty result is an error, never empty output.
 fn generate(paths: &[PathBuf], io: &mut Io) -> Result<String, Failure> {
     let loaded = load_intents(paths, io.stdin)?;
-    let policies =
-        crate::merge::merge(&loaded).map_err(|c| Failure::Intent { file: c.file, diags: c.diags })?;
+    let policies = crate::policy::merge::merge(&loaded).map_err(Failure::from)?;
     if policies.is_empty() {
         let files: Vec<&str> = loaded.iter().map(|l| l.file.as_str()).collect();
-        return Err(Failure::Message(format!(
+        return Err(Failure::message(format!(
             "{} generated no NetworkPolicy: printing nothing would tell a deployer to delete them all",
             files.join(", ")
         )));
     }
-    Ok(crate::render::to_yaml(&policies))
+    Ok(crate::policy::render::to_yaml(&policies))
 }
 
 /// The NetworkIntent files under `dir`, one per line; none is exit status 1, with the reason.
 fn discover(dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
-    let found = crate::discover::find(dir).map_err(Failure::Current)?;
+    let found = crate::shell::input::discover::find(dir).map_err(Failure::from)?;
     if found.is_empty() {
         let _ = writeln!(io.stderr, "{}", no_intent(dir));
         return Ok((String::new(), EXIT_DIFFERENCES));
@@ -434,10 +419,10 @@ fn discover(dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
 /// over it, so that `dest` is never a partial file.
 fn copy_binary(dest: &Path) -> Result<(), Failure> {
     let fail =
-        |e: std::io::Error| Failure::Message(format!("cannot copy the binary to {}: {e}", dest.display()));
+        |e: std::io::Error| Failure::message(format!("cannot copy the binary to {}: {e}", dest.display()));
     let me = std::env::current_exe().map_err(fail)?;
     let name =
-        dest.file_name().ok_or_else(|| Failure::Message(format!("{} is no file path", dest.display())))?;
+        dest.file_name().ok_or_else(|| Failure::message(format!("{} is no file path", dest.display())))?;
     let partial = dest.with_file_name(format!(".{}.partial", name.to_string_lossy()));
     std::fs::copy(&me, &partial).map_err(fail)?;
     #[cfg(unix)]
@@ -445,22 +430,22 @@ fn copy_binary(dest: &Path) -> Result<(), Failure> {
     std::fs::rename(&partial, dest).map_err(fail)
 }
 
-/// Writes the policies into `dir` (see [`crate::outdir`]); a summary goes to standard error.
+/// Writes the policies into `dir` (see [`crate::shell::outdir`]); a summary goes to standard error.
 fn generate_into(intents: &[PathBuf], dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
     let [intent] = intents else {
-        return Err(Failure::Message("`generate -o DIR` takes one intent file".to_string()));
+        return Err(Failure::message("`generate -o DIR` takes one intent file".to_string()));
     };
     if intent != Path::new("-") && intent.is_dir() {
-        return Err(Failure::Message(format!(
+        return Err(Failure::message(format!(
             "`generate -o DIR` takes one intent file, not the directory {}",
             intent.display()
         )));
     }
     let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| Failure::Intent { file: name, diags })?;
-    let policies = crate::expand::expand(&valid);
-    let written = crate::outdir::write(dir, valid.intent().name(), &policies)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
+    let policies = crate::policy::expand::expand(&valid);
+    let written = crate::shell::outdir::write(dir, valid.intent().name(), &policies)
+        .map_err(|e| Failure::message(e.to_string()))?;
     let _ = writeln!(io.stderr, "{}: {written}", dir.display());
     Ok((String::new(), EXIT_OK))
 }
@@ -478,13 +463,13 @@ fn diff(
     io: &mut Io,
 ) -> Result<(String, i32), Failure> {
     if intent == Path::new("-") && against == Path::new("-") {
-        return Err(Failure::Message("the intent and `--against` cannot both be standard input".to_string()));
+        return Err(Failure::message("the intent and `--against` cannot both be standard input".to_string()));
     }
     let (name, text) = read_input(intent, io.stdin)?;
-    let sources = crate::current::collect(against, io.stdin).map_err(Failure::Current)?;
+    let sources = crate::policy::read::collect(against, io.stdin).map_err(Failure::from)?;
     let report = crate::diff(&text, &sources, default_namespace).map_err(|e| match e {
-        crate::DiffError::Intent(diags) => Failure::Intent { file: name, diags },
-        crate::DiffError::Current(problems) => Failure::Current(problems),
+        crate::DiffError::Intent(diags) => Failure::in_file(&name, diags),
+        crate::DiffError::Current(problems) => Failure(problems),
     })?;
     let output = match format {
         Format::Text => crate::report::text(&report, colour),
@@ -510,12 +495,12 @@ fn read_workloads_and_policies(
     io: &mut Io,
 ) -> Result<(crate::engine::Workloads, Vec<crate::engine::Policy>), Failure> {
     if policies == Path::new("-") && workloads == Path::new("-") {
-        return Err(Failure::Message(
+        return Err(Failure::message(
             "`--policies` and `--workloads` cannot both be standard input".to_string(),
         ));
     }
-    let w = crate::analyze::read_workloads(workloads, io.stdin)?;
-    let p = crate::analyze::read_policies(policies, default_namespace, io.stdin)?;
+    let w = crate::shell::analyze::read_workloads(workloads, io.stdin)?;
+    let p = crate::shell::analyze::read_policies(policies, default_namespace, io.stdin)?;
     Ok((w, p))
 }
 
@@ -527,7 +512,7 @@ fn connectivity(
     io: &mut Io,
 ) -> Result<String, Failure> {
     let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
-    Ok(crate::analyze::connectivity(w, &p, format))
+    Ok(crate::shell::analyze::connectivity(w, &p, format))
 }
 
 fn explain(
@@ -539,7 +524,7 @@ fn explain(
     io: &mut Io,
 ) -> Result<String, Failure> {
     let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
-    crate::analyze::explain(&w, &p, ends[0], ends[1], port)
+    crate::shell::analyze::explain(&w, &p, ends[0], ends[1], port)
 }
 
 /// `verify`: the intent's reading against the generated policies, or `policies`.
@@ -553,15 +538,15 @@ fn verify(
 ) -> Result<(String, i32), Failure> {
     let inputs = [Some(intent), Some(workloads), policies];
     if inputs.iter().flatten().filter(|p| **p == Path::new("-")).count() > 1 {
-        return Err(Failure::Message("only one input can be standard input".to_string()));
+        return Err(Failure::message("only one input can be standard input".to_string()));
     }
     let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| Failure::Intent { file: name.clone(), diags })?;
-    let w = crate::analyze::read_workloads(workloads, io.stdin)?;
+    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
+    let w = crate::shell::analyze::read_workloads(workloads, io.stdin)?;
     let p = match policies {
-        Some(path) => crate::analyze::read_policies(path, default_namespace, io.stdin)?,
-        None => crate::analyze::compile_generated(&crate::expand::expand(&valid), &name)?,
+        Some(path) => crate::shell::analyze::read_policies(path, default_namespace, io.stdin)?,
+        None => crate::shell::analyze::compile_generated(&crate::policy::expand::expand(&valid), &name)?,
     };
-    let (output, agree) = crate::analyze::verify(&valid, w, &p, &name, format);
+    let (output, agree) = crate::shell::analyze::verify(&valid, w, &p, &name, format);
     Ok((output, if agree { EXIT_OK } else { EXIT_DIFFERENCES }))
 }

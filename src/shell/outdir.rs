@@ -172,7 +172,7 @@ enum Owner {
 fn owner(text: &str, intent: &str) -> Owner {
     let Ok(docs) = yaml::parse(text, &yaml::Limits::default()) else { return Owner::User };
     let [doc] = docs.as_slice() else { return Owner::User };
-    match crate::expand::managing_intent(doc) {
+    match crate::policy::expand::managing_intent(doc) {
         Some(name) if name == intent => Owner::ThisIntent,
         Some(name) => Owner::Intent(name.to_string()),
         None => Owner::User,
@@ -233,7 +233,7 @@ pub fn write_with(
     // What to write.
     let mut new_files: BTreeMap<String, String> = BTreeMap::new();
     for p in policies {
-        let text = yaml::emit_one(&crate::render::policy_node(p));
+        let text = yaml::emit_one(&crate::policy::render::policy_node(p));
         let path = policy_path(p);
         if text.contains("${") {
             return Err(Error::Substitution { what: path });

@@ -19,8 +19,8 @@ use crate::engine::cluster::Cluster;
 use crate::engine::delta::{self, Delta};
 use crate::engine::ipset::{Atoms, IpRange};
 use crate::engine::{ConnSet, Connectivity};
+use crate::intent::validate::ValidIntent;
 use crate::intent::PolicyType;
-use crate::validate::ValidIntent;
 use model::{End, Model};
 use rows::Row;
 

@@ -10,8 +10,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use crate::engine::cluster::Cluster;
 use crate::engine::selector::Selector;
 use crate::engine::{ConnSet, IpSet, PortSet, Protocol};
+use crate::intent::validate::ValidIntent;
 use crate::intent::{self, Cidr, PolicyType, Port, PortValue};
-use crate::validate::ValidIntent;
 
 /// One end of a connection as the rows see it: a class of pods, or an address.
 #[derive(Clone, Copy, Debug)]

@@ -21,6 +21,13 @@ pub struct Span {
     pub end: Pos,
 }
 
+impl Span {
+    /// A place with no extent.
+    pub fn point(pos: Pos) -> Span {
+        Span { start: pos, end: pos }
+    }
+}
+
 /// How a scalar was (or is to be) written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScalarStyle {
@@ -140,6 +147,7 @@ impl YamlError {
 }
 
 mod readings;
+pub mod splice;
 
 /// Past this many, texts that kubectl or kustomize would read otherwise are not listed.
 const MAX_REFUSALS: usize = 1000;

@@ -12,8 +12,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::current::{Problem, ProblemCode, Source};
+use crate::diag::{Code, Diagnostic};
 use crate::intent::{API_VERSION, KIND};
+use crate::policy::read::Source;
 use crate::yaml::{self, Node};
 
 /// The names of the files [`files`] reads.
@@ -31,14 +32,14 @@ pub fn is_intent(doc: &Node) -> bool {
 
 /// The sources that hold a NetworkIntent, in the order given. Every source that is not YAML
 /// is a problem, and then nothing is selected.
-pub fn select(sources: &[Source]) -> Result<Vec<&Source>, Vec<Problem>> {
+pub fn select(sources: &[Source]) -> Result<Vec<&Source>, Vec<Diagnostic>> {
     let mut selected = Vec::new();
     let mut problems = Vec::new();
     for source in sources {
         match yaml::parse(&source.text, &yaml::Limits::default()) {
             Ok(docs) if docs.iter().any(is_intent) => selected.push(source),
             Ok(_) => {}
-            Err(e) => problems.push(problem(ProblemCode::YamlSyntax, &source.name, e.pos, e.message)),
+            Err(e) => problems.push(problem(Code::YamlSyntax, &source.name, e.pos, e.message)),
         }
     }
     if problems.is_empty() {
@@ -50,14 +51,14 @@ pub fn select(sources: &[Source]) -> Result<Vec<&Source>, Vec<Problem>> {
 
 /// The NetworkIntent files under `dir` (see [`files`] and [`select`]), with their texts;
 /// every problem of either.
-pub fn find(dir: &Path) -> Result<Vec<Source>, Vec<Problem>> {
+pub fn find(dir: &Path) -> Result<Vec<Source>, Vec<Diagnostic>> {
     let (sources, mut problems) = files(dir);
     match select(&sources) {
         Ok(found) if problems.is_empty() => Ok(found.into_iter().cloned().collect()),
         Ok(_) => Err(problems),
         Err(more) => {
             problems.extend(more);
-            problems.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+            problems.sort_by(|a, b| (&a.file, a.pos()).cmp(&(&b.file, b.pos())));
             Err(problems)
         }
     }
@@ -68,7 +69,7 @@ pub fn find(dir: &Path) -> Result<Vec<Source>, Vec<Problem>> {
 /// starting with `.`) are skipped, and symbolic links to directories are not followed (a link
 /// to a file is read). A file or directory that cannot be read, or a file that is not UTF-8,
 /// is a problem; the files that could be read come back beside the problems.
-pub fn files(dir: &Path) -> (Vec<Source>, Vec<Problem>) {
+pub fn files(dir: &Path) -> (Vec<Source>, Vec<Diagnostic>) {
     let mut paths = Vec::new();
     let mut problems = Vec::new();
     walk(dir, &mut paths, &mut problems);
@@ -85,7 +86,7 @@ pub fn files(dir: &Path) -> (Vec<Source>, Vec<Problem>) {
     (sources, problems)
 }
 
-fn walk(dir: &Path, paths: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+fn walk(dir: &Path, paths: &mut Vec<PathBuf>, problems: &mut Vec<Diagnostic>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => return problems.push(unreadable(&dir.display().to_string(), &e.to_string())),
@@ -110,12 +111,12 @@ fn walk(dir: &Path, paths: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
     }
 }
 
-fn unreadable(file: &str, why: &str) -> Problem {
-    problem(ProblemCode::Unreadable, file, yaml::Pos::default(), format!("cannot read: {why}"))
+fn unreadable(file: &str, why: &str) -> Diagnostic {
+    problem(Code::Unreadable, file, yaml::Pos::default(), format!("cannot read: {why}"))
 }
 
-fn problem(code: ProblemCode, file: &str, pos: yaml::Pos, message: String) -> Problem {
-    Problem { code, file: file.to_string(), line: pos.line, col: pos.col, message }
+fn problem(code: Code, file: &str, pos: yaml::Pos, message: String) -> Diagnostic {
+    Diagnostic::problem(code, message).in_file(file).at_line(pos.line, pos.col)
 }
 
 #[cfg(test)]
@@ -182,7 +183,10 @@ mod tests {
         let sources = [source("good.yaml", "kind: NetworkIntent\n"), source("broken.yaml", "kind: [\n")];
         let problems = select(&sources).unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert_eq!((problems[0].code, problems[0].file.as_str()), (ProblemCode::YamlSyntax, "broken.yaml"));
-        assert!(problems[0].line > 0);
+        assert_eq!(
+            (problems[0].code, problems[0].file.as_deref()),
+            (Some(Code::YamlSyntax), Some("broken.yaml"))
+        );
+        assert!(problems[0].line() > 0);
     }
 }

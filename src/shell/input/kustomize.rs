@@ -5,17 +5,17 @@
 //! The reader models only kustomizations whose build is exactly the objects of those files:
 //! `apiVersion`, `kind`, `metadata` and `resources`. Every other field of kustomize's (a patch,
 //! `namespace:`, a name prefix, labels, a generator, a component, …) would change or add
-//! objects, and is refused ([`ProblemCode::UnsupportedKustomization`]) with the advice to pipe
+//! objects, and is refused ([`Code::UnsupportedKustomization`]) with the advice to pipe
 //! kustomize's own build; so is a remote resource. What kustomize itself refuses (an unknown
 //! field, two kustomization files in one directory, a file outside the kustomization's
-//! directory, a cycle) is refused too ([`ProblemCode::InvalidKustomization`]), and a listed
-//! path that does not exist is [`ProblemCode::MissingResource`].
+//! directory, a cycle) is refused too ([`Code::InvalidKustomization`]), and a listed
+//! path that does not exist is [`Code::MissingResource`].
 //!
 //! [`parse`] reads one kustomization file (pure); [`build`] follows it on disk.
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::current::{Problem, ProblemCode};
+use crate::diag::{Code, Diagnostic};
 use crate::yaml::{self, Node, Scalar};
 
 /// The names kustomize looks for in a directory, in its order.
@@ -76,37 +76,33 @@ pub struct Built {
 
 /// The kustomization file in `dir`, by the name kustomize would read: `None` when there is
 /// none; an error when there are several (kustomize refuses that).
-pub fn file_in(dir: &Path, shown: &str) -> Result<Option<&'static str>, Problem> {
+pub fn file_in(dir: &Path, shown: &str) -> Result<Option<&'static str>, Box<Diagnostic>> {
     let Ok(dir) = std::fs::canonicalize(dir) else { return Ok(None) };
     let found: Vec<&'static str> =
         FILE_NAMES.iter().copied().filter(|name| loadable(&dir, &dir.join(name)).is_some()).collect();
     match found.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(one)),
-        several => Err(problem(
-            ProblemCode::InvalidKustomization,
-            shown,
-            (0, 0),
-            format!(
+        several => {
+            let message = format!(
                 "{} are all here: kustomize refuses more than one kustomization file",
                 several.join(", ")
-            ),
-        )),
+            );
+            Err(Box::new(problem(Code::InvalidKustomization, shown, (0, 0), message)))
+        }
     }
 }
 
 /// The files that the kustomization in `dir` (shown as `shown`) builds, in the order kustomize
 /// reads them: every problem of every kustomization on the way, or the files.
-pub fn build(dir: &Path, shown: &str) -> Result<Vec<Built>, Vec<Problem>> {
+pub fn build(dir: &Path, shown: &str) -> Result<Vec<Built>, Vec<Diagnostic>> {
     let hint = format!(
         "pipe what kustomize builds instead: `kubectl kustomize {shown} | netpol-intent diff … --against -`"
     );
     let mut walk = Walk { hint, files: Vec::new(), problems: Vec::new(), roots: Vec::new() };
     match std::fs::canonicalize(dir) {
         Ok(real) => walk.kustomization(&real, shown),
-        Err(e) => {
-            walk.problems.push(problem(ProblemCode::Unreadable, shown, (0, 0), format!("cannot read: {e}")))
-        }
+        Err(e) => walk.problems.push(problem(Code::Unreadable, shown, (0, 0), format!("cannot read: {e}"))),
     }
     if walk.problems.is_empty() {
         Ok(walk.files)
@@ -120,7 +116,7 @@ pub fn build(dir: &Path, shown: &str) -> Result<Vec<Built>, Vec<Problem>> {
 struct Walk {
     hint: String,
     files: Vec<Built>,
-    problems: Vec<Problem>,
+    problems: Vec<Diagnostic>,
     roots: Vec<PathBuf>,
 }
 
@@ -134,14 +130,9 @@ impl Walk {
                     "no kustomization here: kustomize needs one of {} in a directory it builds",
                     FILE_NAMES.join(", ")
                 );
-                return self.problems.push(problem(
-                    ProblemCode::InvalidKustomization,
-                    shown,
-                    (0, 0),
-                    message,
-                ));
+                return self.problems.push(problem(Code::InvalidKustomization, shown, (0, 0), message));
             }
-            Err(p) => return self.problems.push(p),
+            Err(p) => return self.problems.push(*p),
         };
         let file = join_shown(shown, name);
         let text = match std::fs::read(dir.join(name)).map(String::from_utf8) {
@@ -167,7 +158,7 @@ impl Walk {
                 "`{}` is a remote resource, which netpol-intent does not fetch; {}",
                 r.path, self.hint
             );
-            return self.problems.push(problem(ProblemCode::UnsupportedKustomization, file, at, message));
+            return self.problems.push(problem(Code::UnsupportedKustomization, file, at, message));
         }
         let target = clean(&dir.join(&r.path));
         let entry_shown =
@@ -176,7 +167,7 @@ impl Walk {
             Ok(meta) => meta,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let message = format!("`{}` is listed but missing: kustomize fails on it too", r.path);
-                return self.problems.push(problem(ProblemCode::MissingResource, file, at, message));
+                return self.problems.push(problem(Code::MissingResource, file, at, message));
             }
             Err(e) => return self.unreadable(&entry_shown, &e.to_string()),
         };
@@ -191,7 +182,7 @@ impl Walk {
                          kustomize refuses to load it",
                         r.path
                     );
-                    self.problems.push(problem(ProblemCode::InvalidKustomization, file, at, message));
+                    self.problems.push(problem(Code::InvalidKustomization, file, at, message));
                 }
             }
         }
@@ -202,7 +193,7 @@ impl Walk {
         let at = (r.line, r.col);
         if Path::new(&r.path).is_absolute() {
             let message = format!("`{}`: kustomize takes no absolute path to a directory", r.path);
-            return self.problems.push(problem(ProblemCode::InvalidKustomization, file, at, message));
+            return self.problems.push(problem(Code::InvalidKustomization, file, at, message));
         }
         let real = match std::fs::canonicalize(target) {
             Ok(real) => real,
@@ -211,7 +202,7 @@ impl Walk {
         // kustomize refuses a directory that is, or holds, one it is already reading.
         if self.roots.iter().any(|root| root.starts_with(&real)) {
             let message = format!("`{}` makes a cycle: it is or holds a kustomization that lists it", r.path);
-            return self.problems.push(problem(ProblemCode::InvalidKustomization, file, at, message));
+            return self.problems.push(problem(Code::InvalidKustomization, file, at, message));
         }
         match file_in(&real, shown) {
             Ok(Some(_)) => self.kustomization(&real, shown),
@@ -222,29 +213,29 @@ impl Walk {
                     r.path,
                     FILE_NAMES.join(", ")
                 );
-                self.problems.push(problem(ProblemCode::InvalidKustomization, file, at, message));
+                self.problems.push(problem(Code::InvalidKustomization, file, at, message));
             }
-            Err(p) => self.problems.push(p),
+            Err(p) => self.problems.push(*p),
         }
     }
 
     fn unreadable(&mut self, file: &str, why: &str) {
-        self.problems.push(problem(ProblemCode::Unreadable, file, (0, 0), format!("cannot read: {why}")));
+        self.problems.push(problem(Code::Unreadable, file, (0, 0), format!("cannot read: {why}")));
     }
 }
 
 /// The `resources` of a kustomization file's text, and why the reader cannot take it, if so:
 /// an unsupported field (with `hint`), or what kustomize would refuse.
-pub fn parse(file: &str, text: &str, hint: &str) -> (Vec<Resource>, Vec<Problem>) {
+pub fn parse(file: &str, text: &str, hint: &str) -> (Vec<Resource>, Vec<Diagnostic>) {
     let invalid = |node: Option<&Node>, message: &str| {
         let at = node.map_or((0, 0), |n| (n.span.start.line, n.span.start.col));
-        (Vec::new(), vec![problem(ProblemCode::InvalidKustomization, file, at, message.to_string())])
+        (Vec::new(), vec![problem(Code::InvalidKustomization, file, at, message.to_string())])
     };
     let docs = match yaml::parse(text, &yaml::Limits::default()) {
         Ok(docs) => docs,
         Err(e) => {
             let at = (e.pos.line, e.pos.col);
-            return (Vec::new(), vec![problem(ProblemCode::YamlSyntax, file, at, e.message)]);
+            return (Vec::new(), vec![problem(Code::YamlSyntax, file, at, e.message)]);
         }
     };
     let empty = "the kustomization is empty: kustomize refuses it";
@@ -265,7 +256,7 @@ pub fn parse(file: &str, text: &str, hint: &str) -> (Vec<Resource>, Vec<Problem>
 }
 
 /// The top-level fields: each modelled, unsupported (unless null), or unknown to kustomize.
-fn fields(root: &Node, file: &str, hint: &str) -> Vec<Problem> {
+fn fields(root: &Node, file: &str, hint: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (key, value) in root.as_map().unwrap_or_default() {
         let name = key.as_str().unwrap_or_default();
@@ -273,29 +264,29 @@ fn fields(root: &Node, file: &str, hint: &str) -> Vec<Problem> {
         if UNSUPPORTED.contains(&name) && !value.is_null() {
             let message =
                 format!("`{name}` is not read by netpol-intent: it changes what kustomize builds; {hint}");
-            problems.push(problem(ProblemCode::UnsupportedKustomization, file, at, message));
+            problems.push(problem(Code::UnsupportedKustomization, file, at, message));
         } else if !MODELLED.contains(&name) && !UNSUPPORTED.contains(&name) {
             let message = format!("unknown field `{name}`: kustomize refuses it");
-            problems.push(problem(ProblemCode::InvalidKustomization, file, at, message));
+            problems.push(problem(Code::InvalidKustomization, file, at, message));
         }
     }
     problems
 }
 
 /// `kind` and `apiVersion`: a Kustomization's, or absent.
-fn type_meta(root: &Node, file: &str, hint: &str) -> Vec<Problem> {
+fn type_meta(root: &Node, file: &str, hint: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let kind = root.get("kind").filter(|n| !n.is_null());
     match kind.map(|k| (k, k.as_str().unwrap_or_default())) {
         None | Some((_, "Kustomization")) => {}
         Some((node, "Component")) => out.push(problem(
-            ProblemCode::UnsupportedKustomization,
+            Code::UnsupportedKustomization,
             file,
             (node.span.start.line, node.span.start.col),
             format!("a `Component` is not read by netpol-intent; {hint}"),
         )),
         Some((node, other)) => out.push(problem(
-            ProblemCode::InvalidKustomization,
+            Code::InvalidKustomization,
             file,
             (node.span.start.line, node.span.start.col),
             format!("kind `{other}`: kustomize builds a `Kustomization`"),
@@ -305,7 +296,7 @@ fn type_meta(root: &Node, file: &str, hint: &str) -> Vec<Problem> {
         let value = node.as_str().unwrap_or_default();
         if value != "kustomize.config.k8s.io/v1beta1" && kind.and_then(Node::as_str) != Some("Component") {
             out.push(problem(
-                ProblemCode::InvalidKustomization,
+                Code::InvalidKustomization,
                 file,
                 (node.span.start.line, node.span.start.col),
                 format!("apiVersion `{value}`: a Kustomization's is `kustomize.config.k8s.io/v1beta1`"),
@@ -317,12 +308,12 @@ fn type_meta(root: &Node, file: &str, hint: &str) -> Vec<Problem> {
 
 /// `metadata`: kustomize reads `name`, `namespace`, `labels` and `annotations` there, and they
 /// change nothing in the build.
-fn metadata(root: &Node, file: &str) -> Vec<Problem> {
+fn metadata(root: &Node, file: &str) -> Vec<Diagnostic> {
     let at = |n: &Node| (n.span.start.line, n.span.start.col);
     let Some(meta) = root.get("metadata").filter(|n| !n.is_null()) else { return Vec::new() };
     let Some(entries) = meta.as_map() else {
         let message = "`metadata` must be a mapping".to_string();
-        return vec![problem(ProblemCode::InvalidKustomization, file, at(meta), message)];
+        return vec![problem(Code::InvalidKustomization, file, at(meta), message)];
     };
     let mut out = Vec::new();
     for (k, v) in entries {
@@ -332,25 +323,25 @@ fn metadata(root: &Node, file: &str) -> Vec<Problem> {
             "labels" | "annotations" => v.is_null() || v.as_map().is_some(),
             _ => {
                 let message = format!("unknown field `metadata.{key}`: kustomize refuses it");
-                out.push(problem(ProblemCode::InvalidKustomization, file, at(k), message));
+                out.push(problem(Code::InvalidKustomization, file, at(k), message));
                 continue;
             }
         };
         if !fits {
             let message = format!("`metadata.{key}` has the wrong type: kustomize refuses it");
-            out.push(problem(ProblemCode::InvalidKustomization, file, at(v), message));
+            out.push(problem(Code::InvalidKustomization, file, at(v), message));
         }
     }
     out
 }
 
 /// The entries of `resources`, which must be paths; a problem for each that is not.
-fn resources(root: &Node, file: &str, problems: &mut Vec<Problem>) -> Vec<Resource> {
+fn resources(root: &Node, file: &str, problems: &mut Vec<Diagnostic>) -> Vec<Resource> {
     let Some(list) = root.get("resources").filter(|n| !n.is_null()) else { return Vec::new() };
     let at = |n: &Node| (n.span.start.line, n.span.start.col);
     let Some(items) = list.as_seq() else {
         let message = format!("`resources` must be a list of paths, not {}", list.kind_name());
-        problems.push(problem(ProblemCode::InvalidKustomization, file, at(list), message));
+        problems.push(problem(Code::InvalidKustomization, file, at(list), message));
         return Vec::new();
     };
     let mut out = Vec::with_capacity(items.len());
@@ -362,7 +353,7 @@ fn resources(root: &Node, file: &str, problems: &mut Vec<Problem>) -> Vec<Resour
                 col: item.span.start.col,
             }),
             _ => problems.push(problem(
-                ProblemCode::InvalidKustomization,
+                Code::InvalidKustomization,
                 file,
                 at(item),
                 "every entry of `resources` must be a path: kustomize refuses this one".into(),
@@ -427,16 +418,17 @@ fn join_shown(dir: &str, path: &str) -> String {
     clean_shown(&Path::new(dir).join(path).display().to_string())
 }
 
-fn problem(code: ProblemCode, file: &str, (line, col): (usize, usize), message: String) -> Problem {
-    Problem { code, file: file.to_string(), line, col, message }
+fn problem(code: Code, file: &str, (line, col): (usize, usize), message: String) -> Diagnostic {
+    Diagnostic::problem(code, message).in_file(file).at_line(line, col)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn codes(text: &str) -> Vec<(ProblemCode, usize, String)> {
-        parse("k.yaml", text, "HINT").1.into_iter().map(|p| (p.code, p.line, p.message)).collect()
+    fn codes(text: &str) -> Vec<(Code, usize, String)> {
+        let problems = parse("k.yaml", text, "HINT").1.into_iter();
+        problems.map(|p| (p.code.expect("a code"), p.line(), p.message)).collect()
     }
 
     #[test]
@@ -453,7 +445,7 @@ mod tests {
 
     #[test]
     fn refuses_what_it_does_not_model_and_what_kustomize_refuses() {
-        use ProblemCode::*;
+        use Code::*;
         let got = codes("resources: [a.yaml]\nnamespace: shop\npatches: []\nfoo: 1\n");
         assert_eq!(
             got.iter().map(|(c, l, _)| (*c, *l)).collect::<Vec<_>>(),
