@@ -5,6 +5,7 @@ mod types;
 
 pub mod decode;
 pub mod names;
+mod table;
 pub mod validate;
 
 pub use types::*;

@@ -5,7 +5,7 @@
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
 use crate::intent::*;
 use crate::yaml::Span;
 
@@ -53,112 +53,103 @@ fn repeats<'a, T, K: Ord>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<(&'a 
 }
 
 pub fn validate(intent: NetworkIntent) -> Result<ValidIntent, Vec<Diagnostic>> {
-    check(&intent).map(|(workloads, managed)| ValidIntent { intent, workloads, managed })
+    let mut diags = Vec::new();
+    let managed = managed(&intent.spec, &mut diags);
+    let workloads = workloads(&intent.spec, &mut diags);
+    references(&intent.spec, &workloads, &mut diags);
+    combinations(&intent, &mut diags);
+    duplicates(&intent.spec, &mut diags);
+    if diags.is_empty() {
+        Ok(ValidIntent { intent, workloads, managed })
+    } else {
+        crate::diag::sort(&mut diags);
+        Err(diags)
+    }
 }
 
-type Indexes = (BTreeMap<String, usize>, BTreeSet<String>);
-
-fn check<'a>(intent: &'a NetworkIntent) -> Result<Indexes, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let spec = &intent.spec;
-
+/// The managed namespaces; each listed twice is an error.
+fn managed(spec: &Spec, diags: &mut Vec<Diagnostic>) -> BTreeSet<String> {
     let mut managed = BTreeSet::new();
     for ns in &spec.namespaces {
         if !managed.insert(ns.value.clone()) {
-            diags.push(Diagnostic::error(
-                Code::Duplicate,
-                &ns.path,
-                ns.span,
-                format!("namespace `{}` is listed twice", ns.value),
-            ));
+            let message = format!("namespace `{}` is listed twice", ns.value);
+            diags.push(Diagnostic::error(Code::Duplicate, &ns.path, ns.span, message));
         }
     }
+    managed
+}
 
+/// The workloads by name; each defined twice is an error that points at the first.
+fn workloads(spec: &Spec, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, usize> {
     let mut workloads: BTreeMap<String, usize> = BTreeMap::new();
     for (i, w) in spec.workloads.iter().enumerate() {
         if let Some(&first) = workloads.get(w.name.as_str()) {
-            let line = spec.workloads[first].name.span.start.line;
-            diags.push(
-                Diagnostic::error(
-                    Code::DuplicateWorkload,
-                    &w.name.path,
-                    w.name.span,
-                    format!("workload `{}` is defined twice", w.name.value),
-                )
-                .with_help(format!("first defined on line {line}")),
-            );
+            let first = spec.workloads[first].name.span;
+            let message = format!("workload `{}` is defined twice", w.name.value);
+            let d = Diagnostic::error(Code::DuplicateWorkload, &w.name.path, w.name.span, message);
+            let d = d.with_help(format!("first defined on line {}", first.start.line));
+            diags.push(d.also_at(None, Some(first), "first defined here"));
         } else {
             workloads.insert(w.name.value.clone(), i);
         }
     }
+    workloads
+}
 
-    let mut check_ref = |r: &At<String>| {
+/// Every workload name used must be defined; a close defined name is the hint.
+fn references(spec: &Spec, workloads: &BTreeMap<String, usize>, diags: &mut Vec<Diagnostic>) {
+    let mut check = |r: &At<String>| {
         if !workloads.contains_key(r.as_str()) {
-            let mut d = Diagnostic::error(
-                Code::UnknownWorkload,
-                &r.path,
-                r.span,
-                format!("workload `{}` is not defined in `spec.workloads`", r.value),
-            );
-            if let Some(help) = did_you_mean(r, workloads.keys().map(String::as_str)) {
-                d = d.with_help(help);
-            }
-            diags.push(d);
+            let message = format!("workload `{}` is not defined in `spec.workloads`", r.value);
+            let d = Diagnostic::error(Code::UnknownWorkload, &r.path, r.span, message);
+            diags.push(d.suggesting(r, workloads.keys().map(String::as_str), None));
         }
     };
     for hub in &spec.hubs {
-        check_ref(&hub.workload);
-        hub.spokes.iter().for_each(&mut check_ref);
+        check(&hub.workload);
+        hub.spokes.iter().for_each(&mut check);
     }
     for server in &spec.servers {
-        check_ref(&server.workload);
+        check(&server.workload);
     }
     for c in &spec.connections {
-        check_ref(&c.from);
-        check_ref(&c.to);
+        check(&c.from);
+        check(&c.to);
     }
     if let Some(ingress) = &spec.internet.ingress {
-        ingress.workloads.iter().for_each(&mut check_ref);
+        ingress.workloads.iter().for_each(&mut check);
     }
     if let Some(egress) = &spec.internet.egress {
-        egress.workloads.iter().for_each(&mut check_ref);
+        egress.workloads.iter().for_each(&mut check);
     }
+}
 
-    if let Some(egress) = &spec.internet.egress {
+/// The combinations the contract forbids: internet egress without Egress isolated, a hub that
+/// no one reaches.
+fn combinations(intent: &NetworkIntent, diags: &mut Vec<Diagnostic>) {
+    if let Some(egress) = &intent.spec.internet.egress {
         if !intent.isolates(PolicyType::Egress) {
-            diags.push(
-                Diagnostic::error(
-                    Code::EgressNotIsolated,
-                    "spec.internet.egress",
-                    egress.span,
-                    "`internet.egress` needs Egress in `isolation`",
-                )
-                .with_help("set `isolation: [Ingress, Egress]`, or remove `internet.egress`"),
-            );
+            let message = "`internet.egress` needs Egress in `isolation`";
+            let d = Diagnostic::error(Code::EgressNotIsolated, "spec.internet.egress", egress.span, message);
+            diags.push(d.with_help("set `isolation: [Ingress, Egress]`, or remove `internet.egress`"));
         }
     }
-
-    for hub in &spec.hubs {
+    for hub in &intent.spec.hubs {
         if hub.spokes.is_empty() && hub.access_label.is_none() {
-            diags.push(
-                Diagnostic::error(
-                    Code::HubWithoutSpokes,
-                    &hub.path,
-                    hub.span,
-                    format!("hub `{}` has neither `spokes` nor `accessLabel`", hub.workload.value),
-                )
-                .with_help("name the workloads that reach it in `spokes`, or set `accessLabel`"),
-            );
+            let message = format!("hub `{}` has neither `spokes` nor `accessLabel`", hub.workload.value);
+            let d = Diagnostic::error(Code::HubWithoutSpokes, &hub.path, hub.span, message);
+            diags.push(d.with_help("name the workloads that reach it in `spokes`, or set `accessLabel`"));
         }
     }
+}
 
-    // The same allowance declared twice.
+/// The same allowance declared twice: an error at the second, pointing at the first.
+fn duplicates<'a>(spec: &'a Spec, diags: &mut Vec<Diagnostic>) {
     let ports = |p: &'_ [Port]| -> BTreeSet<Port> { p.iter().cloned().collect() };
     let mut duplicate = |path: &str, span, what: String, first: Span| {
-        diags.push(
-            Diagnostic::error(Code::Duplicate, path, span, format!("{what} is declared twice"))
-                .with_help(format!("first declared on line {}", first.start.line)),
-        );
+        let d = Diagnostic::error(Code::Duplicate, path, span, format!("{what} is declared twice"));
+        let d = d.with_help(format!("first declared on line {}", first.start.line));
+        diags.push(d.also_at(None, Some(first), "first declared here"));
     };
     for (c, first) in repeats(&spec.connections, |c| (&c.from.value, &c.to.value, ports(&c.ports))) {
         let what = format!("connection `{}` -> `{}`", c.from.value, c.to.value);
@@ -188,12 +179,5 @@ fn check<'a>(intent: &'a NetworkIntent) -> Result<Indexes, Vec<Diagnostic>> {
         for (w, first) in repeats(list, |w| &w.value) {
             duplicate(&w.path, w.span, format!("workload `{}`", w.value), first.span);
         }
-    }
-
-    if diags.is_empty() {
-        Ok((workloads, managed))
-    } else {
-        crate::diag::sort(&mut diags);
-        Err(diags)
     }
 }
