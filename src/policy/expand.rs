@@ -1,6 +1,6 @@
 //! The expansion: a valid intent becomes the NetworkPolicies that allow exactly what it says.
 //!
-//! Every allowance is added through [`Plan::allow`], which is the one place that decides whether
+//! Every allowance is added through [`Drafts::allow`], which is the one place that decides whether
 //! a side is generated at all: only in a managed namespace, and only for an isolated direction.
 //! Peers are built from types ([`Peer`]), never from text, so a namespace and a pod selector
 //! always end up in one peer (an AND), never in two (an OR).
@@ -13,29 +13,9 @@ use k8s_openapi::api::networking::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use sha2::{Digest, Sha256};
 
 use crate::intent::validate::ValidIntent;
 use crate::intent::{At, Cidr, LabelSelector, PolicyType, Port, PortValue, Workload};
-
-/// The label every generated policy carries.
-pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
-pub const MANAGED_BY_VALUE: &str = "netpol-intent";
-/// The annotation that names the intent a policy came from.
-pub const INTENT_ANNOTATION: &str = "netpol-intent.dev/intent";
-/// Longest policy name before it is shortened with a hash suffix (a DNS-1123 label's length,
-/// so names also fit where tools use them as labels or file names).
-pub const MAX_NAME_LEN: usize = 63;
-
-/// The intent that generated `object`, by the label and annotation above: `Some(name)` for a
-/// `networking.k8s.io/v1` NetworkPolicy that carries both, `None` for anything else.
-pub fn managing_intent(object: &crate::yaml::Node) -> Option<&str> {
-    let at = |path: &[&str]| path.iter().try_fold(object, |node, key| node.get(key))?.as_str();
-    let ours = at(&["apiVersion"]) == Some("networking.k8s.io/v1")
-        && at(&["kind"]) == Some("NetworkPolicy")
-        && at(&["metadata", "labels", MANAGED_BY_LABEL]) == Some(MANAGED_BY_VALUE);
-    ours.then(|| at(&["metadata", "annotations", INTENT_ANNOTATION])).flatten()
-}
 
 use PolicyType::{Egress, Ingress};
 
@@ -89,14 +69,15 @@ struct Draft {
     egress: Vec<NetworkPolicyEgressRule>,
 }
 
-struct Plan<'v> {
+/// The policies being assembled, by namespace, identity and direction.
+struct Drafts<'v> {
     intent: &'v ValidIntent,
     namespace_label: &'v str,
     /// (namespace, identity, direction) → draft.
     drafts: BTreeMap<(String, String, PolicyType), Draft>,
 }
 
-impl Plan<'_> {
+impl Drafts<'_> {
     /// Adds one side of an allowance: a rule in `namespace` for the pods `selector` picks, in
     /// `direction`. Nothing is added for a namespace that is not managed or a direction that is
     /// not isolated: there, every connection is already allowed.
@@ -130,7 +111,7 @@ impl Plan<'_> {
     }
 
     /// Adds the ingress side in the destination's namespace and the egress side in the source's;
-    /// [`Plan::allow`] keeps only the sides that are needed.
+    /// [`Drafts::allow`] keeps only the sides that are needed.
     fn allow_pair(&mut self, identity: &str, name: &str, src: &Workload, dst: &Workload, ports: &[Port]) {
         let to_dst = Rule { peers: Some(vec![Peer::workload(src)]), ports };
         self.allow(&dst.namespace, Ingress, id(identity, name), &dst.pod_selector, to_dst);
@@ -212,9 +193,14 @@ impl Plan<'_> {
 
     /// The drafts as NetworkPolicies, with unique names, sorted by namespace, then name.
     fn finish(self) -> Vec<NetworkPolicy> {
-        let intent_name = self.intent.intent().name().to_string();
+        let marks = super::ownership::marks(self.intent.intent().name());
         let mut drafts: Vec<Draft> = self.drafts.into_values().collect();
-        assign_names(&mut drafts);
+        let names = super::naming::unique(
+            drafts.iter().map(|d| (d.namespace.as_str(), d.name.as_str(), d.identity.as_str())),
+        );
+        for (d, name) in drafts.iter_mut().zip(names) {
+            d.name = name;
+        }
         drafts.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         drafts
             .into_iter()
@@ -222,11 +208,8 @@ impl Plan<'_> {
                 metadata: meta::ObjectMeta {
                     name: Some(d.name),
                     namespace: Some(d.namespace),
-                    labels: Some(BTreeMap::from([(
-                        MANAGED_BY_LABEL.to_string(),
-                        MANAGED_BY_VALUE.to_string(),
-                    )])),
-                    annotations: Some(BTreeMap::from([(INTENT_ANNOTATION.to_string(), intent_name.clone())])),
+                    labels: Some(marks.0.clone()),
+                    annotations: Some(marks.1.clone()),
                     ..Default::default()
                 },
                 spec: Some(NetworkPolicySpec {
@@ -238,39 +221,6 @@ impl Plan<'_> {
             })
             .collect()
     }
-}
-
-/// Makes names unique in each namespace and at most [`MAX_NAME_LEN`] long. Readable names
-/// are kept; only where two identities ask for the same name in one namespace do both get a
-/// suffix hashed from their identity, so an unrelated change never renames a policy.
-fn assign_names(drafts: &mut [Draft]) {
-    let mut wanted: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for d in drafts.iter() {
-        *wanted.entry((d.namespace.as_str(), d.name.as_str())).or_default() += 1;
-    }
-    let clashes: Vec<bool> =
-        drafts.iter().map(|d| wanted[&(d.namespace.as_str(), d.name.as_str())] > 1).collect();
-    for (d, clash) in drafts.iter_mut().zip(clashes) {
-        if clash {
-            d.name = format!("{}-{}", d.name, short_hash(&d.identity));
-        }
-        d.name = shorten(&d.name);
-    }
-}
-
-/// `name` itself when short enough, else a prefix and a hash of the whole name.
-pub fn shorten(name: &str) -> String {
-    if name.len() <= MAX_NAME_LEN {
-        return name.to_string();
-    }
-    let hash = short_hash(name);
-    let prefix = name[..MAX_NAME_LEN - hash.len() - 1].trim_end_matches(['-', '.']);
-    format!("{prefix}-{hash}")
-}
-
-fn short_hash(s: &str) -> String {
-    let digest = Sha256::digest(s.as_bytes());
-    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn k8s_selector(s: &LabelSelector) -> meta::LabelSelector {
@@ -306,152 +256,162 @@ fn k8s_port(p: &Port) -> NetworkPolicyPort {
 
 /// Expands a valid intent into its NetworkPolicies, sorted by namespace, then name.
 pub fn expand(valid: &ValidIntent) -> Vec<NetworkPolicy> {
-    let intent = valid.intent();
-    let spec = &intent.spec;
-    let mut plan = Plan { intent: valid, namespace_label: &spec.namespace_label, drafts: BTreeMap::new() };
-    let all = LabelSelector::default();
-
-    for ns in valid.managed() {
-        // The baseline: every pod isolated in every direction of `isolation`.
-        plan.drafts.insert(
-            (ns.clone(), "default-deny".to_string(), Ingress),
-            Draft {
-                namespace: ns.clone(),
-                identity: "default-deny".to_string(),
-                name: "default-deny-all".to_string(),
-                selector: k8s_selector(&all),
-                policy_types: spec.isolation.clone(),
-                ingress: Vec::new(),
-                egress: Vec::new(),
-            },
-        );
-        let every_pod = Peer::Pods { namespace: ns, selector: &all };
-        // `sameNamespace`: any pod to any pod of the same namespace.
-        if spec.same_namespace {
-            let rule = || Rule { peers: Some(vec![every_pod]), ports: &[] };
-            plan.allow(ns, Ingress, id("same-namespace", "allow-same-namespace"), &all, rule());
-            plan.allow(ns, Egress, id("same-namespace", "allow-same-namespace-egress"), &all, rule());
-        }
-        // `newWorkloads`: labelled pods to every pod of the namespace, and every pod to them.
-        if let Some(new) = &spec.new_workloads {
-            let labelled = LabelSelector::label_true(&new.label);
-            let new_pods = Peer::Labelled { namespace: ns, label: &new.label };
-            let any_rule = || Rule { peers: Some(vec![every_pod]), ports: &[] };
-            let new_rule = || Rule { peers: Some(vec![new_pods]), ports: &[] };
-            plan.allow(ns, Ingress, id("new-from", "allow-ingress-from-new"), &all, new_rule());
-            plan.allow(ns, Ingress, id("new-to", "allow-ingress-to-new"), &labelled, any_rule());
-            plan.allow(ns, Egress, id("new-from", "allow-egress-from-new"), &labelled, any_rule());
-            plan.allow(ns, Egress, id("new-to", "allow-egress-to-new"), &all, new_rule());
-        }
-    }
-
-    // `dns`: every pod of any namespace to the DNS pods.
-    if spec.dns.enabled {
-        let dns = &spec.dns;
-        let to_dns = Peer::Pods { namespace: &dns.namespace, selector: &dns.pod_selector };
-        let from_any = Rule { peers: Some(vec![Peer::AnyPod]), ports: &dns.ports };
-        plan.allow(&dns.namespace, Ingress, id("dns", "allow-dns"), &dns.pod_selector, from_any);
-        for ns in valid.managed() {
-            let rule = Rule { peers: Some(vec![to_dns]), ports: &dns.ports };
-            plan.allow(ns, Egress, id("dns", "allow-dns-egress"), &all, rule);
-        }
-    }
-
-    // `internet.ingress`: the target's side only; `from` omitted admits any source.
-    if let Some(ingress) = &spec.internet.ingress {
-        let peers = ingress.from.as_ref().map(|cidrs| cidrs.iter().map(Peer::Block).collect());
-        let rule = Rule { peers, ports: &ingress.ports };
-        let targets = (ingress.label.as_deref(), ingress.workloads.as_slice());
-        plan.allow_internet(Ingress, "internet-access", targets, &rule);
-    }
-
-    // `internet.egress`: the source's side only.
-    if let Some(egress) = &spec.internet.egress {
-        let rule = Rule { peers: Some(egress.to.iter().map(Peer::Block).collect()), ports: &egress.ports };
-        let sources = (egress.label.as_deref(), egress.workloads.as_slice());
-        plan.allow_internet(Egress, "internet-egress", sources, &rule);
-    }
-
-    // `hubs`: each spoke, and each labelled pod of the hub's namespace, to the hub.
-    for hub in &spec.hubs {
-        let h = valid.workload(&hub.workload);
-        let hub_ns: &str = &h.namespace;
-        let mut sources: Vec<Peer> = hub.spokes.iter().map(|s| Peer::workload(valid.workload(s))).collect();
-        if let Some(label) = &hub.access_label {
-            sources.push(Peer::Labelled { namespace: hub_ns, label });
-        }
-        // The hub's side: one rule admits every spoke.
-        let rule = Rule { peers: Some(sources), ports: &hub.ports };
-        let hub_id = id(format!("hub:{}", *h.name), format!("allow-{}-access", *h.name));
-        plan.allow(hub_ns, Ingress, hub_id, &h.pod_selector, rule);
-        // The spokes' side: one egress policy per spoke, in the spoke's namespace.
-        let to_hub = || Rule { peers: Some(vec![Peer::workload(h)]), ports: &hub.ports };
-        for spoke in &hub.spokes {
-            let s = valid.workload(spoke);
-            let spoke_id = id(
-                format!("hub:{}:spoke:{}", *h.name, *s.name),
-                format!("allow-{}-access-from-{}-egress", *h.name, *s.name),
-            );
-            plan.allow(&s.namespace, Egress, spoke_id, &s.pod_selector, to_hub());
-        }
-        if let Some(label) = &hub.access_label {
-            let labelled = LabelSelector::label_true(label);
-            let labelled_id = id(
-                format!("hub:{}:labelled:{}", *h.name, label.value),
-                format!("allow-{}-access-labelled-egress", *h.name),
-            );
-            plan.allow(hub_ns, Egress, labelled_id, &labelled, to_hub());
-        }
-    }
-
-    // `servers`: the server to labelled pods in every managed namespace.
-    for server in &spec.servers {
-        let s = valid.workload(&server.workload);
-        let label: &str = &server.target_label;
-        let identity = format!("server:{}:{label}", *s.name);
-        let name = format!("allow-{}-to-access", *s.name);
-        let targets = LabelSelector::label_true(label);
-        for ns in valid.managed() {
-            let rule = Rule { peers: Some(vec![Peer::workload(s)]), ports: &server.ports };
-            plan.allow(ns, Ingress, id(&identity, &name), &targets, rule);
-        }
-        let rule = Rule { peers: Some(vec![Peer::LabelledInManaged { label }]), ports: &server.ports };
-        plan.allow(&s.namespace, Egress, id(&identity, format!("{name}-egress")), &s.pod_selector, rule);
-    }
-
+    let spec = &valid.intent().spec;
+    let mut drafts =
+        Drafts { intent: valid, namespace_label: &spec.namespace_label, drafts: BTreeMap::new() };
+    drafts.namespaces();
+    drafts.dns();
+    drafts.internet();
+    drafts.hubs();
+    drafts.servers();
     // `connections`: explicit pairs.
     for c in &spec.connections {
         let (from, to) = (valid.workload(&c.from), valid.workload(&c.to));
         let identity = format!("connection:{}:{}", *from.name, *to.name);
         let name = format!("allow-{}-to-{}", *from.name, *to.name);
-        plan.allow_pair(&identity, &name, from, to, &c.ports);
+        drafts.allow_pair(&identity, &name, from, to, &c.ports);
+    }
+    drafts.finish()
+}
+
+/// The rows of the contract, one method each.
+impl Drafts<'_> {
+    /// The baseline, `sameNamespace` and `newWorkloads`, in every managed namespace.
+    fn namespaces(&mut self) {
+        let spec = &self.intent.intent().spec;
+        let all = LabelSelector::default();
+        for ns in self.intent.managed() {
+            // The baseline: every pod isolated in every direction of `isolation`.
+            self.drafts.insert(
+                (ns.clone(), "default-deny".to_string(), Ingress),
+                Draft {
+                    namespace: ns.clone(),
+                    identity: "default-deny".to_string(),
+                    name: "default-deny-all".to_string(),
+                    selector: k8s_selector(&all),
+                    policy_types: spec.isolation.clone(),
+                    ingress: Vec::new(),
+                    egress: Vec::new(),
+                },
+            );
+            let every_pod = Peer::Pods { namespace: ns, selector: &all };
+            // `sameNamespace`: any pod to any pod of the same namespace.
+            if spec.same_namespace {
+                let rule = || Rule { peers: Some(vec![every_pod]), ports: &[] };
+                self.allow(ns, Ingress, id("same-namespace", "allow-same-namespace"), &all, rule());
+                self.allow(ns, Egress, id("same-namespace", "allow-same-namespace-egress"), &all, rule());
+            }
+            // `newWorkloads`: labelled pods to every pod of the namespace, and every pod to them.
+            if let Some(new) = &spec.new_workloads {
+                let labelled = LabelSelector::label_true(&new.label);
+                let new_pods = Peer::Labelled { namespace: ns, label: &new.label };
+                let any_rule = || Rule { peers: Some(vec![every_pod]), ports: &[] };
+                let new_rule = || Rule { peers: Some(vec![new_pods]), ports: &[] };
+                self.allow(ns, Ingress, id("new-from", "allow-ingress-from-new"), &all, new_rule());
+                self.allow(ns, Ingress, id("new-to", "allow-ingress-to-new"), &labelled, any_rule());
+                self.allow(ns, Egress, id("new-from", "allow-egress-from-new"), &labelled, any_rule());
+                self.allow(ns, Egress, id("new-to", "allow-egress-to-new"), &all, new_rule());
+            }
+        }
     }
 
-    plan.finish()
+    /// `dns`: every pod of any namespace to the DNS pods.
+    fn dns(&mut self) {
+        let dns = &self.intent.intent().spec.dns;
+        if !dns.enabled {
+            return;
+        }
+        let to_dns = Peer::Pods { namespace: &dns.namespace, selector: &dns.pod_selector };
+        let from_any = Rule { peers: Some(vec![Peer::AnyPod]), ports: &dns.ports };
+        self.allow(&dns.namespace, Ingress, id("dns", "allow-dns"), &dns.pod_selector, from_any);
+        let all = LabelSelector::default();
+        for ns in self.intent.managed() {
+            let rule = Rule { peers: Some(vec![to_dns]), ports: &dns.ports };
+            self.allow(ns, Egress, id("dns", "allow-dns-egress"), &all, rule);
+        }
+    }
+
+    /// `internet`: the target's side only of `ingress` (`from` omitted admits any source), the
+    /// source's side only of `egress`.
+    fn internet(&mut self) {
+        let internet = &self.intent.intent().spec.internet;
+        if let Some(ingress) = &internet.ingress {
+            let peers = ingress.from.as_ref().map(|cidrs| cidrs.iter().map(Peer::Block).collect());
+            let rule = Rule { peers, ports: &ingress.ports };
+            let targets = (ingress.label.as_deref(), ingress.workloads.as_slice());
+            self.allow_internet(Ingress, "internet-access", targets, &rule);
+        }
+        if let Some(egress) = &internet.egress {
+            let rule =
+                Rule { peers: Some(egress.to.iter().map(Peer::Block).collect()), ports: &egress.ports };
+            let sources = (egress.label.as_deref(), egress.workloads.as_slice());
+            self.allow_internet(Egress, "internet-egress", sources, &rule);
+        }
+    }
+
+    /// `hubs`: each spoke, and each labelled pod of the hub's namespace, to the hub.
+    fn hubs(&mut self) {
+        let valid = self.intent;
+        for hub in &valid.intent().spec.hubs {
+            let h = valid.workload(&hub.workload);
+            let hub_ns: &str = &h.namespace;
+            let mut sources: Vec<Peer> =
+                hub.spokes.iter().map(|s| Peer::workload(valid.workload(s))).collect();
+            if let Some(label) = &hub.access_label {
+                sources.push(Peer::Labelled { namespace: hub_ns, label });
+            }
+            // The hub's side: one rule admits every spoke.
+            let rule = Rule { peers: Some(sources), ports: &hub.ports };
+            let hub_id = id(format!("hub:{}", *h.name), format!("allow-{}-access", *h.name));
+            self.allow(hub_ns, Ingress, hub_id, &h.pod_selector, rule);
+            // The spokes' side: one egress policy per spoke, in the spoke's namespace.
+            let to_hub = || Rule { peers: Some(vec![Peer::workload(h)]), ports: &hub.ports };
+            for spoke in &hub.spokes {
+                let s = valid.workload(spoke);
+                let spoke_id = id(
+                    format!("hub:{}:spoke:{}", *h.name, *s.name),
+                    format!("allow-{}-access-from-{}-egress", *h.name, *s.name),
+                );
+                self.allow(&s.namespace, Egress, spoke_id, &s.pod_selector, to_hub());
+            }
+            if let Some(label) = &hub.access_label {
+                let labelled = LabelSelector::label_true(label);
+                let labelled_id = id(
+                    format!("hub:{}:labelled:{}", *h.name, label.value),
+                    format!("allow-{}-access-labelled-egress", *h.name),
+                );
+                self.allow(hub_ns, Egress, labelled_id, &labelled, to_hub());
+            }
+        }
+    }
+
+    /// `servers`: the server to labelled pods in every managed namespace.
+    fn servers(&mut self) {
+        let valid = self.intent;
+        for server in &valid.intent().spec.servers {
+            let s = valid.workload(&server.workload);
+            let label: &str = &server.target_label;
+            let identity = format!("server:{}:{label}", *s.name);
+            let name = format!("allow-{}-to-access", *s.name);
+            let targets = LabelSelector::label_true(label);
+            for ns in valid.managed() {
+                let rule = Rule { peers: Some(vec![Peer::workload(s)]), ports: &server.ports };
+                self.allow(ns, Ingress, id(&identity, &name), &targets, rule);
+            }
+            let rule = Rule { peers: Some(vec![Peer::LabelledInManaged { label }]), ports: &server.ports };
+            self.allow(&s.namespace, Egress, id(&identity, format!("{name}-egress")), &s.pod_selector, rule);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     fn names(text: &str) -> Vec<(String, String)> {
         crate::generate(text)
             .expect("valid intent")
             .into_iter()
             .map(|p| (p.metadata.namespace.unwrap(), p.metadata.name.unwrap()))
             .collect()
-    }
-
-    #[test]
-    fn long_names_are_cut_with_a_stable_hash() {
-        let long = format!("allow-{}-to-{}", "a".repeat(60), "b".repeat(60));
-        let short = shorten(&long);
-        assert_eq!(short.len(), MAX_NAME_LEN);
-        assert!(short.starts_with("allow-aaaa"));
-        assert_eq!(short, shorten(&long), "the same name shortens the same way");
-        assert_ne!(short, shorten(&format!("{long}x")));
-        assert!(crate::intent::names::dns_subdomain(&short).is_ok());
-        assert_eq!(shorten("default-deny-all"), "default-deny-all");
     }
 
     #[test]

@@ -172,7 +172,7 @@ enum Owner {
 fn owner(text: &str, intent: &str) -> Owner {
     let Ok(docs) = yaml::parse(text, &yaml::Limits::default()) else { return Owner::User };
     let [doc] = docs.as_slice() else { return Owner::User };
-    match crate::policy::expand::managing_intent(doc) {
+    match crate::policy::ownership::of_node(doc) {
         Some(name) if name == intent => Owner::ThisIntent,
         Some(name) => Owner::Intent(name.to_string()),
         None => Owner::User,

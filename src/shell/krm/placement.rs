@@ -336,7 +336,7 @@ fn placed(item: &Node, path: &str, index: usize) -> bool {
 
 /// The namespace and name of a NetworkPolicy that the intent `intent` generated.
 fn owned_key(item: &Node, intent: &str) -> Option<Key> {
-    if crate::policy::expand::managing_intent(item) != Some(intent) {
+    if crate::policy::ownership::of_node(item) != Some(intent) {
         return None;
     }
     let metadata = item.get("metadata")?;
