@@ -75,7 +75,7 @@ fn main() {
     let policies = netpol_intent::generate(&intent).expect("the intent is valid");
     let generated = start.elapsed();
     let start = Instant::now();
-    let written = netpol_intent::outdir::write(&dir, "big", &policies).expect("generate -o");
+    let written = netpol_intent::shell::outdir::write(&dir, "big", &policies).expect("generate -o");
     println!(
         "generate: {} policies in {generated:.2?}; writing the directory: {:.2?} ({written})",
         policies.len(),
@@ -92,7 +92,8 @@ fn main() {
     let mut sizes = (0, 0);
     for _ in 0..RUNS {
         let start = Instant::now();
-        let sources = netpol_intent::current::collect(&dir, &mut std::io::empty()).expect("readable");
+        let sources =
+            netpol_intent::shell::input::collect::collect(&dir, &mut std::io::empty()).expect("readable");
         let report = netpol_intent::diff(&intent, &sources, "default").expect("a report");
         let text = netpol_intent::report::text(&report, false);
         let json = netpol_intent::report::json(&report);

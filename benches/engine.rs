@@ -138,8 +138,8 @@ fn policies(namespaces: usize, per: usize, variant: bool) -> String {
 }
 
 fn read_policies(text: &str) -> Vec<netpol_intent::engine::Policy> {
-    let sources = [netpol_intent::current::Source { name: "policies.yaml".into(), text: text.into() }];
-    let found = netpol_intent::current::parse(&sources, "default").expect("valid policies");
+    let sources = [netpol_intent::policy::read::Source { name: "policies.yaml".into(), text: text.into() }];
+    let found = netpol_intent::policy::read::parse(&sources, "default").expect("valid policies");
     compile(&found.into_iter().map(|p| p.policy).collect::<Vec<_>>()).expect("valid policies")
 }
 

@@ -88,11 +88,11 @@ fn main() {
 
     let (t_load, valid) =
         support::time(RUNS, || netpol_intent::load(&text).expect("the bench intent is valid"));
-    let (t_expand, policies) = support::time(RUNS, || netpol_intent::expand::expand(&valid));
-    let (t_render, yaml) = support::time(RUNS, || netpol_intent::render::to_yaml(&policies));
+    let (t_expand, policies) = support::time(RUNS, || netpol_intent::policy::expand::expand(&valid));
+    let (t_render, yaml) = support::time(RUNS, || netpol_intent::policy::render::to_yaml(&policies));
     let (t_total, _) = support::time(RUNS, || {
         let policies = netpol_intent::generate(&text).expect("valid");
-        netpol_intent::render::to_yaml(&policies)
+        netpol_intent::policy::render::to_yaml(&policies)
     });
     println!("policies: {}, output: {} MiB", policies.len(), yaml.len() / (1024 * 1024));
     println!("median of {RUNS} runs:");

@@ -61,7 +61,7 @@ fn resource_list() -> (String, usize) {
     let mut first =
         String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n");
     intent(&mut first, "  ");
-    let generated = netpol_intent::krm::run(&first);
+    let generated = netpol_intent::shell::krm::run(&first);
     assert_eq!(generated.exit_code, 0, "{}", generated.log);
     let policies = generated.output.split("\n- apiVersion: networking.k8s.io/v1\n").count() - 1;
     let items_text = &generated.output[generated.output.find("items:\n").unwrap() + 7..];
@@ -120,7 +120,7 @@ fn main() {
     let mut output = String::new();
     for _ in 0..RUNS {
         let start = Instant::now();
-        let run = std::hint::black_box(netpol_intent::krm::run(std::hint::black_box(&input)));
+        let run = std::hint::black_box(netpol_intent::shell::krm::run(std::hint::black_box(&input)));
         times.push(start.elapsed());
         assert_eq!(run.exit_code, 0, "{}", run.log);
         output = run.output;

@@ -15,7 +15,8 @@ const RUNS: usize = 9;
 
 fn main() {
     let intent = large::connected_intent(CONNECTIONS);
-    let policies = netpol_intent::render::to_yaml(&netpol_intent::generate(&intent).expect("a valid intent"));
+    let policies =
+        netpol_intent::policy::render::to_yaml(&netpol_intent::generate(&intent).expect("a valid intent"));
     let limits = yaml::Limits::default();
     for (what, text) in [("the intent", &intent), ("its policies", &policies)] {
         let (checked, docs) = support::time(RUNS, || yaml::parse(text, &limits).expect("YAML").len());

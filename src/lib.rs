@@ -1,10 +1,14 @@
 //! netpol-intent: a NetworkIntent file in, Kubernetes NetworkPolicies out.
 //!
-//! The core is pure: parse → validate → expand → render → diff, each a function from data to
-//! data plus diagnostics ([`load`], [`expand::expand`], [`render::to_yaml`]). The command line
-//! ([`cli`]), the KRM function and the GitHub Action are shells around it. Beside the core, the
-//! connectivity engine ([`engine`]) computes what any NetworkPolicies allow among workloads;
-//! [`verify`] reads what an intent means and compares the two.
+//! The core is pure, a folder per stage: [`yaml`] (parse, emit, splice) → [`intent`] (decode,
+//! validate) → [`policy`] (expand, render; read what a repository holds) → [`diff`] →
+//! [`report`], each a function from data to data plus [`diag`]nostics ([`load`],
+//! [`policy::expand::expand`], [`policy::render::to_yaml`]). Beside it, the connectivity
+//! engine ([`engine`]) computes what any NetworkPolicies allow among workloads, knowing
+//! nothing of the intent; [`verify`] reads what an intent means and compares the two;
+//! [`connreport`] renders their results. The [`shell`]s — the command line, the reading of
+//! files, `generate -o`, the KRM function — are the only code that touches files, the
+//! environment or the process's streams (`tests/architecture.rs` checks both rules).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod connreport;
@@ -18,29 +22,21 @@ pub mod shell;
 pub mod verify;
 pub mod yaml;
 
-// The paths of the flat layout, kept while the modules move.
-pub use diff::widening;
-pub use intent::{decode, names, validate};
-pub use policy::read as current;
-pub use policy::{expand, merge, render};
-pub use shell::input::{discover, kustomize};
-pub use shell::{analyze, cli, krm, outdir};
-
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
-use crate::current::Collected;
 use crate::diag::Diagnostic;
 use crate::diff::Report;
-use crate::validate::ValidIntent;
+use crate::intent::validate::ValidIntent;
+use crate::policy::read::Collected;
 
 /// Reads and checks an intent file's text.
 pub fn load(src: &str) -> Result<ValidIntent, Vec<Diagnostic>> {
-    validate::validate(decode::parse(src)?)
+    intent::validate::validate(intent::decode::parse(src)?)
 }
 
 /// The NetworkPolicies an intent file's text asks for, sorted by namespace, then name.
 pub fn generate(src: &str) -> Result<Vec<NetworkPolicy>, Vec<Diagnostic>> {
-    Ok(expand::expand(&load(src)?))
+    Ok(policy::expand::expand(&load(src)?))
 }
 
 /// Why a diff could not be made: the intent is invalid, or the current policies are.
@@ -52,14 +48,14 @@ pub enum DiffError {
 
 /// The diff of an intent file's text against the current policies `collected` (a policy with
 /// no namespace is in `default_namespace`). The command line's `diff` is this, plus reading
-/// the files ([`current::collect`]) and printing the report ([`report`]).
+/// the files ([`shell::input::collect`]) and printing the report ([`report`]).
 pub fn diff(src: &str, collected: &Collected, default_namespace: &str) -> Result<Report, DiffError> {
     let valid = load(src).map_err(DiffError::Intent)?;
-    let current = current::read(collected, default_namespace).map_err(DiffError::Current)?;
+    let current = policy::read::read(collected, default_namespace).map_err(DiffError::Current)?;
     let intent = valid.intent();
     let scope =
         diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
-    let mut report = diff::diff(&scope, expand::expand(&valid), current.policies);
+    let mut report = diff::diff(&scope, policy::expand::expand(&valid), current.policies);
     report.unlisted = current.unlisted.into_iter().map(diff::NotListed::from).collect();
     Ok(report)
 }

@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(netpol_intent::cli::main());
+    std::process::exit(netpol_intent::shell::cli::main());
 }

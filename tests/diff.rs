@@ -11,7 +11,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use netpol_intent::current::{Collected, Source};
+use netpol_intent::policy::read::{Collected, Source};
 
 fn cases() -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(common::root().join("tests/diff"))
@@ -44,9 +44,11 @@ fn against_dir(case: &Path) -> Option<String> {
 /// The in-memory input, the `--against` argument and standard input of a case.
 fn inputs(case: &Path) -> (Result<Collected, Vec<netpol_intent::diag::Diagnostic>>, String, String) {
     match against_dir(case) {
-        Some(dir) => {
-            (netpol_intent::current::collect(Path::new(&dir), &mut std::io::empty()), dir, String::new())
-        }
+        Some(dir) => (
+            netpol_intent::shell::input::collect::collect(Path::new(&dir), &mut std::io::empty()),
+            dir,
+            String::new(),
+        ),
         None => {
             let text = std::fs::read_to_string(case.join("stdin.yaml")).expect("current/ or stdin.yaml");
             let sources = vec![Source { name: "<stdin>".into(), text: text.clone() }];
@@ -181,7 +183,7 @@ fn colour_is_on_when_asked_and_never_in_json() {
     assert!(args("text", "always").stdout.contains("\x1b[31m-      port: 8080\x1b[0m"));
     assert!(!args("text", "auto").stdout.contains('\x1b'), "not a terminal");
     assert!(!args("json", "always").stdout.contains('\x1b'));
-    use netpol_intent::cli::{use_colour, ColorChoice};
+    use netpol_intent::shell::cli::{use_colour, ColorChoice};
     assert!(use_colour(ColorChoice::Auto, true, None));
     assert!(!use_colour(ColorChoice::Auto, true, Some("1".as_ref())));
     assert!(use_colour(ColorChoice::Auto, true, Some("".as_ref())));
@@ -364,13 +366,13 @@ fn a_markdown_report_cut_inside_a_multi_byte_character_is_printed() {
 
 /// The NetworkPolicies of some YAML text, normalised, by namespace and name.
 fn normalised(
-    policies: Vec<netpol_intent::current::CurrentPolicy>,
+    policies: Vec<netpol_intent::policy::read::CurrentPolicy>,
 ) -> Vec<(String, String, serde_json::Value)> {
     let mut out: Vec<_> = policies
         .into_iter()
         .map(|p| {
             let (ns, name) = (p.namespace().to_string(), p.name().to_string());
-            (ns, name, serde_json::to_value(netpol_intent::diff::normalize(p.policy)).unwrap())
+            (ns, name, serde_json::to_value(netpol_intent::policy::normalize::normalize(p.policy)).unwrap())
         })
         .collect();
     out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
@@ -395,7 +397,7 @@ fn the_kustomization_reader_collects_what_kubectl_kustomize_builds() {
     for case in cases() {
         let Some(dir) = against_dir(&case) else { continue };
         let dir = PathBuf::from(dir);
-        if !netpol_intent::kustomize::FILE_NAMES.iter().any(|n| dir.join(n).is_file()) {
+        if !netpol_intent::shell::input::kustomize::FILE_NAMES.iter().any(|n| dir.join(n).is_file()) {
             continue;
         }
         let name = rel(&case, "");
@@ -418,9 +420,9 @@ fn the_kustomization_reader_collects_what_kubectl_kustomize_builds() {
             name: "build".into(),
             text: String::from_utf8(build.stdout).unwrap(),
         }]);
-        let theirs = netpol_intent::current::read(&built, "default").unwrap().policies;
-        let collected = netpol_intent::current::collect(&dir, &mut std::io::empty()).unwrap();
-        let ours = netpol_intent::current::read(&collected, "default").unwrap().policies;
+        let theirs = netpol_intent::policy::read::read(&built, "default").unwrap().policies;
+        let collected = netpol_intent::shell::input::collect::collect(&dir, &mut std::io::empty()).unwrap();
+        let ours = netpol_intent::policy::read::read(&collected, "default").unwrap().policies;
         assert!(!ours.is_empty(), "{name}");
         assert_eq!(normalised(ours), normalised(theirs), "{name}");
         compared.push(name);
@@ -454,7 +456,7 @@ fn the_kustomizations_the_reader_refuses_build_other_policies_than_their_files()
         name: "build".into(),
         text: String::from_utf8(build.stdout).unwrap(),
     }]);
-    let theirs = normalised(netpol_intent::current::read(&built, "default").unwrap().policies);
+    let theirs = normalised(netpol_intent::policy::read::read(&built, "default").unwrap().policies);
     let mut files = Vec::new();
     for rel in common::tree(tmp.path(), &[]) {
         if !rel.ends_with("kustomization.yaml") {
@@ -462,7 +464,8 @@ fn the_kustomizations_the_reader_refuses_build_other_policies_than_their_files()
             files.push(Source { name: rel.display().to_string(), text });
         }
     }
-    let ours = normalised(netpol_intent::current::read(&Collected::from(files), "default").unwrap().policies);
+    let ours =
+        normalised(netpol_intent::policy::read::read(&Collected::from(files), "default").unwrap().policies);
     assert_eq!(ours.len(), theirs.len());
     assert_ne!(ours, theirs);
     assert!(theirs.iter().all(|(ns, name, _)| ns == "shop" && name.starts_with("team-")), "{theirs:?}");
@@ -497,8 +500,8 @@ fn symbolic_links_in_a_kustomization_are_read_as_kustomize_reads_them() {
     let app = root.join("app");
     let read = |k: &str| {
         std::fs::write(app.join("kustomization.yaml"), k).unwrap();
-        let collected = netpol_intent::current::collect(&app, &mut std::io::empty());
-        let ours = collected.and_then(|c| netpol_intent::current::read(&c, "default"));
+        let collected = netpol_intent::shell::input::collect::collect(&app, &mut std::io::empty());
+        let ours = collected.and_then(|c| netpol_intent::policy::read::read(&c, "default"));
         (ours, kubectl_kustomize(&app))
     };
 
@@ -507,7 +510,7 @@ fn symbolic_links_in_a_kustomization_are_read_as_kustomize_reads_them() {
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
     let built =
         Collected::from(vec![Source { name: "b".into(), text: String::from_utf8(build.stdout).unwrap() }]);
-    let theirs = netpol_intent::current::read(&built, "default").unwrap().policies;
+    let theirs = netpol_intent::policy::read::read(&built, "default").unwrap().policies;
     assert_eq!(normalised(ours.unwrap().policies), normalised(theirs));
 
     // A file that resolves outside: refused, by both.

@@ -273,7 +273,7 @@ fn samples() -> Vec<(Cluster, Vec<NetworkPolicy>)> {
 }
 
 fn yaml(policies: &[NetworkPolicy]) -> String {
-    netpol_intent::render::to_yaml(policies)
+    netpol_intent::policy::render::to_yaml(policies)
 }
 
 #[test]

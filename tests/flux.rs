@@ -87,7 +87,7 @@ fn the_flux_kustomization_applies_and_prunes_the_rendered_directory_only() {
     // What Flux builds from the directory: every policy the intent generates, nothing else.
     let build = Command::new("kubectl").arg("kustomize").arg(common::root().join(POLICIES)).output().unwrap();
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
-    let sources = netpol_intent::current::Collected::from(vec![netpol_intent::current::Source {
+    let sources = netpol_intent::policy::read::Collected::from(vec![netpol_intent::policy::read::Source {
         name: "build".to_string(),
         text: String::from_utf8(build.stdout).unwrap(),
     }]);

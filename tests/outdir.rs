@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
-use netpol_intent::outdir::{self, Step};
+use netpol_intent::shell::outdir::{self, Step};
 
 const SHOP: &str = "tests/diff/added/intent.yaml";
 

@@ -104,7 +104,7 @@ impl Case {
                     if allowed { "allowed" } else { "denied" },
                     if verdict { "allow it" } else { "deny it" },
                     self.intent.text,
-                    netpol_intent::render::to_yaml(set)
+                    netpol_intent::policy::render::to_yaml(set)
                 );
             }
         }

@@ -59,7 +59,7 @@ fn verify(dir: &Path, intent: &str, policies: Option<&[NetworkPolicy]>) -> (i32,
     let (i, w, p) = (dir.join("intent.yaml"), dir.join("workloads.yaml"), dir.join("policies.yaml"));
     let mut args = vec!["verify", i.to_str().unwrap(), "--workloads", w.to_str().unwrap()];
     if let Some(policies) = policies {
-        std::fs::write(&p, netpol_intent::render::to_yaml(policies)).unwrap();
+        std::fs::write(&p, netpol_intent::policy::render::to_yaml(policies)).unwrap();
         args.extend(["--policies", p.to_str().unwrap()]);
     }
     let out = common::run(&args, "");

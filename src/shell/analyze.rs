@@ -18,7 +18,7 @@ use crate::shell::cli::{Failure, Format};
 /// The workloads in a file, a directory tree or standard input (`-`): in a directory with a
 /// kustomization, those of the files it deploys.
 pub fn read_workloads(path: &Path, stdin: &mut dyn Read) -> Result<Workloads, Failure> {
-    let sources = current::collect(path, stdin).map_err(Failure::from)?.deployed;
+    let sources = crate::shell::input::collect::collect(path, stdin).map_err(Failure::from)?.deployed;
     let texts: Vec<workloads::Text> =
         sources.iter().map(|s| workloads::Text { name: &s.name, text: &s.text }).collect();
     workloads::read(&texts).map_err(Failure::from)
@@ -38,7 +38,7 @@ pub fn read_policies(
     default_namespace: &str,
     stdin: &mut dyn Read,
 ) -> Result<Vec<Policy>, Failure> {
-    let collected = current::collect(path, stdin).map_err(Failure::from)?;
+    let collected = crate::shell::input::collect::collect(path, stdin).map_err(Failure::from)?;
     if let [one] = collected.deployed.as_slice() {
         if is_intent(&one.text) {
             let policies = crate::generate(&one.text).map_err(|diags| Failure::in_file(&one.name, diags))?;

@@ -466,7 +466,7 @@ fn diff(
         return Err(Failure::message("the intent and `--against` cannot both be standard input".to_string()));
     }
     let (name, text) = read_input(intent, io.stdin)?;
-    let sources = crate::policy::read::collect(against, io.stdin).map_err(Failure::from)?;
+    let sources = crate::shell::input::collect::collect(against, io.stdin).map_err(Failure::from)?;
     let report = crate::diff(&text, &sources, default_namespace).map_err(|e| match e {
         crate::DiffError::Intent(diags) => Failure::in_file(&name, diags),
         crate::DiffError::Current(problems) => Failure(problems),

@@ -33,7 +33,7 @@ pub fn run(args: &[&str], stdin: &str) -> Output {
 pub fn run_with(args: &[&str], stdin: &[u8], terminal: bool) -> Output {
     let mut input = stdin;
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut io = netpol_intent::cli::Io {
+    let mut io = netpol_intent::shell::cli::Io {
         stdin: &mut input,
         stdin_is_terminal: terminal,
         stdout_is_terminal: false,
@@ -41,7 +41,7 @@ pub fn run_with(args: &[&str], stdin: &[u8], terminal: bool) -> Output {
         stderr: &mut stderr,
     };
     let argv: Vec<&str> = std::iter::once("netpol-intent").chain(args.iter().copied()).collect();
-    let code = netpol_intent::cli::run(argv, &mut io);
+    let code = netpol_intent::shell::cli::run(argv, &mut io);
     Output {
         code,
         stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),

@@ -68,14 +68,14 @@ pub fn assert_exact(what: &str, intent: &Intent, cluster: &Cluster, policies: &[
          --- intent\n{}\n--- policies\n{}\n--- first differences\n{}",
         found.len(),
         intent.text,
-        netpol_intent::render::to_yaml(policies),
+        netpol_intent::policy::render::to_yaml(policies),
         shown.join("\n")
     );
 }
 
 /// The policies as a user applies them: rendered to YAML and read back.
 pub fn through_yaml(policies: &[NetworkPolicy]) -> Vec<NetworkPolicy> {
-    let text = netpol_intent::render::to_yaml(policies);
+    let text = netpol_intent::policy::render::to_yaml(policies);
     let docs = netpol_intent::yaml::parse(&text, &Default::default()).expect("the output is YAML");
     docs.iter()
         .map(|d| {

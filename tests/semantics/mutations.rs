@@ -191,7 +191,7 @@ fn assert_caught(m: &Mutation, named: &[&str]) {
             "`{}` made everywhere in {name} was not caught\n--- intent\n{}\n--- mutated policies\n{}",
             m.name,
             s.intent.text,
-            netpol_intent::render::to_yaml(&mutated)
+            netpol_intent::policy::render::to_yaml(&mutated)
         );
     }
     let (mut made, mut found) = (0, 0);
