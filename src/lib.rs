@@ -9,7 +9,7 @@
 //! [`connreport`] renders their results. The [`shell`]s — the command line, the reading of
 //! files, `generate -o`, the KRM function — are the only code that touches files, the
 //! environment or the process's streams (`tests/architecture.rs` checks both rules).
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::too_many_lines)]
 
 pub mod connreport;
 pub mod diag;

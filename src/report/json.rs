@@ -1,0 +1,53 @@
+//! The report for programs, documented field by field in `docs/diff.md`.
+
+use crate::diff::{PolicyRef, Report};
+use crate::policy::read::Location;
+
+/// For programs, documented field by field in `docs/diff.md`.
+pub fn json(r: &Report) -> String {
+    use serde_json::json;
+    let at = |namespace: &str, name: &str| json!({"namespace": namespace, "name": name});
+    let located = |p: &PolicyRef, l: &Location| json!({"namespace": p.namespace, "name": p.name, "file": l.file, "line": l.line});
+    let value = json!({
+        "intent": r.intent,
+        "differences": r.has_differences(),
+        "summary": {
+            "added": r.added.len(),
+            "changed": r.changed.len(),
+            "removed": r.removed.len(),
+            "unchanged": r.unchanged,
+            "unmanaged": r.unmanaged.len(),
+            "widening": r.widening(),
+            "dangerous": r.dangers.len(),
+            "unlisted": r.unlisted.len(),
+        },
+        "added": r.added.iter().map(|a| at(&a.namespace, &a.name)).collect::<Vec<_>>(),
+        "changed": r.changed.iter().map(|c| json!({
+            "namespace": c.policy.namespace,
+            "name": c.policy.name,
+            "file": c.location.file,
+            "line": c.location.line,
+            "diff": c.diff,
+        })).collect::<Vec<_>>(),
+        "removed": r.removed.iter().map(|rm| located(&rm.policy, &rm.location)).collect::<Vec<_>>(),
+        "unmanaged": r.unmanaged.iter().map(|u| json!({
+            "namespace": u.policy.namespace,
+            "name": u.policy.name,
+            "file": u.location.file,
+            "line": u.location.line,
+            "widens": !u.widens.is_empty(),
+            "widened": u.widens.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "dangers": r.dangers.iter().map(|d| json!({
+            "kind": d.kind.as_str(),
+            "namespace": d.policy.namespace,
+            "name": d.policy.name,
+            "direction": d.direction.as_str(),
+            "message": d.message,
+        })).collect::<Vec<_>>(),
+        "unlisted": r.unlisted.iter().map(|n| located(&n.policy, &n.location)).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&value).expect("a report serializes to JSON");
+    text.push('\n');
+    text
+}
