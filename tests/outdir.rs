@@ -53,11 +53,7 @@ fn siblings(dir: &Path) -> Vec<String> {
 }
 
 fn policies(yaml: &str) -> Vec<NetworkPolicy> {
-    let docs = netpol_intent::yaml::parse(yaml, &Default::default()).unwrap();
-    let mut out: Vec<NetworkPolicy> = docs
-        .iter()
-        .map(|d| serde_json::from_value(netpol_intent::yaml::to_json(d).unwrap()).unwrap())
-        .collect();
+    let mut out = common::readback::policies(yaml);
     out.sort_by_key(|p| (p.metadata.namespace.clone(), p.metadata.name.clone()));
     out
 }

@@ -23,6 +23,10 @@
 //! connections a reader can check against the contract by hand, and the pods, peers, ports and
 //! policyTypes of the policies that carry the row.
 
+#[path = "common/readback.rs"]
+#[allow(dead_code)]
+mod readback;
+
 mod semantics {
     pub mod check;
     pub mod cluster;

@@ -4,6 +4,7 @@
 pub mod connlist;
 pub mod image;
 pub mod large;
+pub mod readback;
 pub mod release_server;
 
 use std::ffi::OsString;

@@ -75,16 +75,7 @@ pub fn assert_exact(what: &str, intent: &Intent, cluster: &Cluster, policies: &[
 
 /// The policies as a user applies them: rendered to YAML and read back.
 pub fn through_yaml(policies: &[NetworkPolicy]) -> Vec<NetworkPolicy> {
-    let text = netpol_intent::policy::render::to_yaml(policies);
-    let docs = netpol_intent::yaml::parse(&text, &Default::default()).expect("the output is YAML");
-    docs.iter()
-        .map(|d| {
-            let json = netpol_intent::yaml::to_json(d).expect("the output converts to JSON");
-            assert_eq!(json["apiVersion"], "networking.k8s.io/v1");
-            assert_eq!(json["kind"], "NetworkPolicy");
-            serde_json::from_value(json).unwrap_or_else(|e| panic!("not a NetworkPolicy: {e}\n{text}"))
-        })
-        .collect()
+    crate::readback::policies(&netpol_intent::policy::render::to_yaml(policies))
 }
 
 /// What is wrong with the shape of a generated set, whatever the cluster: a policy outside the

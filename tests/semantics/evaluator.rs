@@ -202,10 +202,8 @@ mod tests {
 
     /// Policies from YAML text, as a user would write them.
     fn policies(yaml: &str) -> Vec<NetworkPolicy> {
-        let docs = netpol_intent::yaml::parse(yaml, &Default::default()).unwrap();
-        docs.iter()
-            .map(|d| serde_json::from_value(netpol_intent::yaml::to_json(d).unwrap()).unwrap())
-            .collect()
+        let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(yaml).unwrap();
+        docs.into_iter().map(|d| serde_json::from_value(d).unwrap()).collect()
     }
 
     /// A policy document in `namespace` with `spec` (indented by two spaces).
