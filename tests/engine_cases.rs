@@ -71,10 +71,14 @@ fn explain_agrees_with_connectivity_in_every_case() {
     for dir in cases().into_iter().filter(|d| d.join("expected.json").is_file()) {
         let mut stdin = std::io::empty();
         let workloads =
-            netpol_intent::shell::analyze::read_workloads(&dir.join("workloads.yaml"), &mut stdin).unwrap();
-        let policies =
-            netpol_intent::shell::analyze::read_policies(&dir.join("policies.yaml"), "default", &mut stdin)
+            netpol_intent::shell::cli::analyze::read_workloads(&dir.join("workloads.yaml"), &mut stdin)
                 .unwrap();
+        let policies = netpol_intent::shell::cli::analyze::read_policies(
+            &dir.join("policies.yaml"),
+            "default",
+            &mut stdin,
+        )
+        .unwrap();
         let cluster = Cluster::new(workloads.clone());
         let net = Connectivity::compute(&cluster, &policies);
         let w = &workloads.workloads;

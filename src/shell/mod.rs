@@ -1,8 +1,7 @@
 //! The shells: the only code that touches files, the environment or the process's streams.
-//! The command line ([`cli`], with [`analyze`] for the engine's commands), the reading of
+//! The command line ([`cli`], with `cli::analyze` for the engine's commands), the reading of
 //! input files ([`input`]), `generate -o` ([`outdir`]) and the KRM function ([`krm`]).
 
-pub mod analyze;
 pub mod cli;
 pub mod input;
 pub mod krm;

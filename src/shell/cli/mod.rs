@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod analyze;
+
 use crate::diag::{self, Diagnostic};
 
 pub const EXIT_OK: i32 = 0;
@@ -499,8 +501,8 @@ fn read_workloads_and_policies(
             "`--policies` and `--workloads` cannot both be standard input".to_string(),
         ));
     }
-    let w = crate::shell::analyze::read_workloads(workloads, io.stdin)?;
-    let p = crate::shell::analyze::read_policies(policies, default_namespace, io.stdin)?;
+    let w = crate::shell::cli::analyze::read_workloads(workloads, io.stdin)?;
+    let p = crate::shell::cli::analyze::read_policies(policies, default_namespace, io.stdin)?;
     Ok((w, p))
 }
 
@@ -512,7 +514,7 @@ fn connectivity(
     io: &mut Io,
 ) -> Result<String, Failure> {
     let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
-    Ok(crate::shell::analyze::connectivity(w, &p, format))
+    Ok(crate::shell::cli::analyze::connectivity(w, &p, format))
 }
 
 fn explain(
@@ -524,7 +526,7 @@ fn explain(
     io: &mut Io,
 ) -> Result<String, Failure> {
     let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
-    crate::shell::analyze::explain(&w, &p, ends[0], ends[1], port)
+    crate::shell::cli::analyze::explain(&w, &p, ends[0], ends[1], port)
 }
 
 /// `verify`: the intent's reading against the generated policies, or `policies`.
@@ -542,11 +544,11 @@ fn verify(
     }
     let (name, text) = read_input(intent, io.stdin)?;
     let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
-    let w = crate::shell::analyze::read_workloads(workloads, io.stdin)?;
+    let w = crate::shell::cli::analyze::read_workloads(workloads, io.stdin)?;
     let p = match policies {
-        Some(path) => crate::shell::analyze::read_policies(path, default_namespace, io.stdin)?,
-        None => crate::shell::analyze::compile_generated(&crate::policy::expand::expand(&valid), &name)?,
+        Some(path) => crate::shell::cli::analyze::read_policies(path, default_namespace, io.stdin)?,
+        None => crate::shell::cli::analyze::compile_generated(&crate::policy::expand::expand(&valid), &name)?,
     };
-    let (output, agree) = crate::shell::analyze::verify(&valid, w, &p, &name, format);
+    let (output, agree) = crate::shell::cli::analyze::verify(&valid, w, &p, &name, format);
     Ok((output, if agree { EXIT_OK } else { EXIT_DIFFERENCES }))
 }
