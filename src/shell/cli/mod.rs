@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod analyze;
+mod diff;
+mod engine;
+mod generate;
 
 use crate::diag::{self, Diagnostic};
 
@@ -280,23 +283,26 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         }
     };
     let result = match cli.command {
-        Some(Command::Generate { intents, output: None }) => generate(&intents, io).map(|out| (out, EXIT_OK)),
-        Some(Command::Generate { intents, output: Some(dir) }) => generate_into(&intents, &dir, io),
-        Some(Command::Discover { dir }) => discover(&dir, io),
-        Some(Command::CopyBinary { dest }) => copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
+        Some(Command::Generate { intents, output: None }) => {
+            generate::generate(&intents, io).map(|out| (out, EXIT_OK))
+        }
+        Some(Command::Generate { intents, output: Some(dir) }) => generate::generate_into(&intents, &dir, io),
+        Some(Command::Discover { dir }) => generate::discover(&dir, io),
+        Some(Command::CopyBinary { dest }) => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
         Some(Command::Diff { intent, against, format, color, default_namespace, fail_on }) => {
             let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
-            diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
+            diff::diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
         }
         Some(Command::Connectivity { policies, workloads, format, default_namespace }) => {
-            connectivity(&policies, &workloads, format, &default_namespace, io).map(|out| (out, EXIT_OK))
+            engine::connectivity(&policies, &workloads, format, &default_namespace, io)
+                .map(|out| (out, EXIT_OK))
         }
         Some(Command::Explain { src, dst, port, policies, workloads, default_namespace }) => {
-            explain(&[&src, &dst], port.as_deref(), &policies, &workloads, &default_namespace, io)
+            engine::explain(&[&src, &dst], port.as_deref(), &policies, &workloads, &default_namespace, io)
                 .map(|out| (out, EXIT_OK))
         }
         Some(Command::Verify { intent, workloads, policies, format, default_namespace }) => {
-            verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io)
+            engine::verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io)
         }
         Some(Command::Schema) => Ok((schema(), EXIT_OK)),
         Some(Command::Krm) => return krm(io),
@@ -357,198 +363,9 @@ pub fn read_input(path: &Path, stdin: &mut dyn Read) -> Result<(String, String),
     Ok((name, text))
 }
 
-/// The intents at `paths`: files, `-`, or directories (their NetworkIntent files, at least
-/// one), each read and validated; every invalid one is reported.
-fn load_intents(
-    paths: &[PathBuf],
-    stdin: &mut dyn Read,
-) -> Result<Vec<crate::policy::merge::Loaded>, Failure> {
-    let mut sources = Vec::new();
-    for path in paths {
-        if path != Path::new("-") && path.is_dir() {
-            let found = crate::shell::input::discover::find(path).map_err(Failure::from)?;
-            if found.is_empty() {
-                return Err(Failure::message(no_intent(path)));
-            }
-            sources.extend(found.into_iter().map(|s| (s.name, s.text)));
-        } else {
-            sources.push(read_input(path, stdin)?);
-        }
-    }
-    let mut loaded = Vec::new();
-    let mut failures = Vec::new();
-    for (file, text) in sources {
-        match crate::load(&text) {
-            Ok(intent) => loaded.push(crate::policy::merge::Loaded { file, intent }),
-            Err(diags) => failures.extend(Failure::in_file(&file, diags).0),
-        }
-    }
-    match failures.is_empty() {
-        true => Ok(loaded),
-        false => Err(Failure(failures)),
-    }
-}
-
-fn no_intent(dir: &Path) -> String {
-    format!("no NetworkIntent in {}: no .yaml, .yml or .json file under it holds one", dir.display())
-}
-
-/// The policies of every intent, merged; an empty result is an error, never empty output.
-fn generate(paths: &[PathBuf], io: &mut Io) -> Result<String, Failure> {
-    let loaded = load_intents(paths, io.stdin)?;
-    let policies = crate::policy::merge::merge(&loaded).map_err(Failure::from)?;
-    if policies.is_empty() {
-        let files: Vec<&str> = loaded.iter().map(|l| l.file.as_str()).collect();
-        return Err(Failure::message(format!(
-            "{} generated no NetworkPolicy: printing nothing would tell a deployer to delete them all",
-            files.join(", ")
-        )));
-    }
-    Ok(crate::policy::render::to_yaml(&policies))
-}
-
-/// The NetworkIntent files under `dir`, one per line; none is exit status 1, with the reason.
-fn discover(dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
-    let found = crate::shell::input::discover::find(dir).map_err(Failure::from)?;
-    if found.is_empty() {
-        let _ = writeln!(io.stderr, "{}", no_intent(dir));
-        return Ok((String::new(), EXIT_DIFFERENCES));
-    }
-    Ok((found.iter().map(|s| format!("{}\n", s.name)).collect(), EXIT_OK))
-}
-
-/// Copies the running binary to `dest`: written beside it, made executable, then renamed
-/// over it, so that `dest` is never a partial file.
-fn copy_binary(dest: &Path) -> Result<(), Failure> {
-    let fail =
-        |e: std::io::Error| Failure::message(format!("cannot copy the binary to {}: {e}", dest.display()));
-    let me = std::env::current_exe().map_err(fail)?;
-    let name =
-        dest.file_name().ok_or_else(|| Failure::message(format!("{} is no file path", dest.display())))?;
-    let partial = dest.with_file_name(format!(".{}.partial", name.to_string_lossy()));
-    std::fs::copy(&me, &partial).map_err(fail)?;
-    #[cfg(unix)]
-    std::fs::set_permissions(&partial, std::os::unix::fs::PermissionsExt::from_mode(0o755)).map_err(fail)?;
-    std::fs::rename(&partial, dest).map_err(fail)
-}
-
-/// Writes the policies into `dir` (see [`crate::shell::outdir`]); a summary goes to standard error.
-fn generate_into(intents: &[PathBuf], dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
-    let [intent] = intents else {
-        return Err(Failure::message("`generate -o DIR` takes one intent file".to_string()));
-    };
-    if intent != Path::new("-") && intent.is_dir() {
-        return Err(Failure::message(format!(
-            "`generate -o DIR` takes one intent file, not the directory {}",
-            intent.display()
-        )));
-    }
-    let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
-    let policies = crate::policy::expand::expand(&valid);
-    let written = crate::shell::outdir::write(dir, valid.intent().name(), &policies)
-        .map_err(|e| Failure::message(e.to_string()))?;
-    let _ = writeln!(io.stderr, "{}: {written}", dir.display());
-    Ok((String::new(), EXIT_OK))
-}
-
-/// The report of `intent` against the policies at `against`; exit status 1 when `fail_on`
-/// says the report fails.
-#[allow(clippy::too_many_arguments)]
-fn diff(
-    intent: &Path,
-    against: &Path,
-    format: Format,
-    colour: bool,
-    default_namespace: &str,
-    fail_on: FailOn,
-    io: &mut Io,
-) -> Result<(String, i32), Failure> {
-    if intent == Path::new("-") && against == Path::new("-") {
-        return Err(Failure::message("the intent and `--against` cannot both be standard input".to_string()));
-    }
-    let (name, text) = read_input(intent, io.stdin)?;
-    let sources = crate::shell::input::collect::collect(against, io.stdin).map_err(Failure::from)?;
-    let report = crate::diff(&text, &sources, default_namespace).map_err(|e| match e {
-        crate::DiffError::Intent(diags) => Failure::in_file(&name, diags),
-        crate::DiffError::Current(problems) => Failure(problems),
-    })?;
-    let output = match format {
-        Format::Text => crate::report::text(&report, colour),
-        Format::Markdown => crate::report::markdown(&report),
-        Format::Json => crate::report::json(&report),
-    };
-    Ok((output, if fail_on.fails(&report) { EXIT_DIFFERENCES } else { EXIT_OK }))
-}
-
 /// The JSON Schema, as committed in `schema/`.
 pub fn schema() -> String {
     let mut text = serde_json::to_string_pretty(&crate::intent::json_schema()).expect("a schema serializes");
     text.push('\n');
     text
-}
-
-/// The workloads and the policies of `connectivity` and `explain`; at most one of them may be
-/// standard input.
-fn read_workloads_and_policies(
-    policies: &Path,
-    workloads: &Path,
-    default_namespace: &str,
-    io: &mut Io,
-) -> Result<(crate::engine::Workloads, Vec<crate::engine::Policy>), Failure> {
-    if policies == Path::new("-") && workloads == Path::new("-") {
-        return Err(Failure::message(
-            "`--policies` and `--workloads` cannot both be standard input".to_string(),
-        ));
-    }
-    let w = crate::shell::cli::analyze::read_workloads(workloads, io.stdin)?;
-    let p = crate::shell::cli::analyze::read_policies(policies, default_namespace, io.stdin)?;
-    Ok((w, p))
-}
-
-fn connectivity(
-    policies: &Path,
-    workloads: &Path,
-    format: Format,
-    default_namespace: &str,
-    io: &mut Io,
-) -> Result<String, Failure> {
-    let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
-    Ok(crate::shell::cli::analyze::connectivity(w, &p, format))
-}
-
-fn explain(
-    ends: &[&str; 2],
-    port: Option<&str>,
-    policies: &Path,
-    workloads: &Path,
-    default_namespace: &str,
-    io: &mut Io,
-) -> Result<String, Failure> {
-    let (w, p) = read_workloads_and_policies(policies, workloads, default_namespace, io)?;
-    crate::shell::cli::analyze::explain(&w, &p, ends[0], ends[1], port)
-}
-
-/// `verify`: the intent's reading against the generated policies, or `policies`.
-fn verify(
-    intent: &Path,
-    workloads: &Path,
-    policies: Option<&Path>,
-    format: Format,
-    default_namespace: &str,
-    io: &mut Io,
-) -> Result<(String, i32), Failure> {
-    let inputs = [Some(intent), Some(workloads), policies];
-    if inputs.iter().flatten().filter(|p| **p == Path::new("-")).count() > 1 {
-        return Err(Failure::message("only one input can be standard input".to_string()));
-    }
-    let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
-    let w = crate::shell::cli::analyze::read_workloads(workloads, io.stdin)?;
-    let p = match policies {
-        Some(path) => crate::shell::cli::analyze::read_policies(path, default_namespace, io.stdin)?,
-        None => crate::shell::cli::analyze::compile_generated(&crate::policy::expand::expand(&valid), &name)?,
-    };
-    let (output, agree) = crate::shell::cli::analyze::verify(&valid, w, &p, &name, format);
-    Ok((output, if agree { EXIT_OK } else { EXIT_DIFFERENCES }))
 }

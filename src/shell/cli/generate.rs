@@ -1,0 +1,102 @@
+//! `generate` (to standard output, or `-o DIR`), `discover` and `copy-binary`: the commands
+//! about intent files.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{read_input, Failure, Io, EXIT_DIFFERENCES, EXIT_OK};
+
+/// The intents at `paths`: files, `-`, or directories (their NetworkIntent files, at least
+/// one), each read and validated; every invalid one is reported.
+fn load_intents(
+    paths: &[PathBuf],
+    stdin: &mut dyn Read,
+) -> Result<Vec<crate::policy::merge::Loaded>, Failure> {
+    let mut sources = Vec::new();
+    for path in paths {
+        if path != Path::new("-") && path.is_dir() {
+            let found = crate::shell::input::discover::find(path).map_err(Failure::from)?;
+            if found.is_empty() {
+                return Err(Failure::message(no_intent(path)));
+            }
+            sources.extend(found.into_iter().map(|s| (s.name, s.text)));
+        } else {
+            sources.push(read_input(path, stdin)?);
+        }
+    }
+    let mut loaded = Vec::new();
+    let mut failures = Vec::new();
+    for (file, text) in sources {
+        match crate::load(&text) {
+            Ok(intent) => loaded.push(crate::policy::merge::Loaded { file, intent }),
+            Err(diags) => failures.extend(Failure::in_file(&file, diags).0),
+        }
+    }
+    match failures.is_empty() {
+        true => Ok(loaded),
+        false => Err(Failure(failures)),
+    }
+}
+
+fn no_intent(dir: &Path) -> String {
+    format!("no NetworkIntent in {}: no .yaml, .yml or .json file under it holds one", dir.display())
+}
+
+/// The policies of every intent, merged; an empty result is an error, never empty output.
+pub(super) fn generate(paths: &[PathBuf], io: &mut Io) -> Result<String, Failure> {
+    let loaded = load_intents(paths, io.stdin)?;
+    let policies = crate::policy::merge::merge(&loaded).map_err(Failure::from)?;
+    if policies.is_empty() {
+        let files: Vec<&str> = loaded.iter().map(|l| l.file.as_str()).collect();
+        return Err(Failure::message(format!(
+            "{} generated no NetworkPolicy: printing nothing would tell a deployer to delete them all",
+            files.join(", ")
+        )));
+    }
+    Ok(crate::policy::render::to_yaml(&policies))
+}
+
+/// The NetworkIntent files under `dir`, one per line; none is exit status 1, with the reason.
+pub(super) fn discover(dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
+    let found = crate::shell::input::discover::find(dir).map_err(Failure::from)?;
+    if found.is_empty() {
+        let _ = writeln!(io.stderr, "{}", no_intent(dir));
+        return Ok((String::new(), EXIT_DIFFERENCES));
+    }
+    Ok((found.iter().map(|s| format!("{}\n", s.name)).collect(), EXIT_OK))
+}
+
+/// Copies the running binary to `dest`: written beside it, made executable, then renamed
+/// over it, so that `dest` is never a partial file.
+pub(super) fn copy_binary(dest: &Path) -> Result<(), Failure> {
+    let fail =
+        |e: std::io::Error| Failure::message(format!("cannot copy the binary to {}: {e}", dest.display()));
+    let me = std::env::current_exe().map_err(fail)?;
+    let name =
+        dest.file_name().ok_or_else(|| Failure::message(format!("{} is no file path", dest.display())))?;
+    let partial = dest.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    std::fs::copy(&me, &partial).map_err(fail)?;
+    #[cfg(unix)]
+    std::fs::set_permissions(&partial, std::os::unix::fs::PermissionsExt::from_mode(0o755)).map_err(fail)?;
+    std::fs::rename(&partial, dest).map_err(fail)
+}
+
+/// Writes the policies into `dir` (see [`crate::shell::outdir`]); a summary goes to standard error.
+pub(super) fn generate_into(intents: &[PathBuf], dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
+    let [intent] = intents else {
+        return Err(Failure::message("`generate -o DIR` takes one intent file".to_string()));
+    };
+    if intent != Path::new("-") && intent.is_dir() {
+        return Err(Failure::message(format!(
+            "`generate -o DIR` takes one intent file, not the directory {}",
+            intent.display()
+        )));
+    }
+    let (name, text) = read_input(intent, io.stdin)?;
+    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
+    let policies = crate::policy::expand::expand(&valid);
+    let written = crate::shell::outdir::write(dir, valid.intent().name(), &policies)
+        .map_err(|e| Failure::message(e.to_string()))?;
+    let _ = writeln!(io.stderr, "{}: {written}", dir.display());
+    Ok((String::new(), EXIT_OK))
+}
