@@ -22,22 +22,12 @@ pub fn json(r: &Report) -> String {
             "unlisted": r.unlisted.len(),
         },
         "added": r.added.iter().map(|a| at(&a.namespace, &a.name)).collect::<Vec<_>>(),
-        "changed": r.changed.iter().map(|c| json!({
-            "namespace": c.policy.namespace,
-            "name": c.policy.name,
-            "file": c.location.file,
-            "line": c.location.line,
-            "diff": c.diff,
-        })).collect::<Vec<_>>(),
+        "changed": r.changed.iter().map(|c| with(located(&c.policy, &c.location), json!({"diff": c.diff}))).collect::<Vec<_>>(),
         "removed": r.removed.iter().map(|rm| located(&rm.policy, &rm.location)).collect::<Vec<_>>(),
-        "unmanaged": r.unmanaged.iter().map(|u| json!({
-            "namespace": u.policy.namespace,
-            "name": u.policy.name,
-            "file": u.location.file,
-            "line": u.location.line,
+        "unmanaged": r.unmanaged.iter().map(|u| with(located(&u.policy, &u.location), json!({
             "widens": !u.widens.is_empty(),
             "widened": u.widens.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        }))).collect::<Vec<_>>(),
         "dangers": r.dangers.iter().map(|d| json!({
             "kind": d.kind.as_str(),
             "namespace": d.policy.namespace,
@@ -50,4 +40,12 @@ pub fn json(r: &Report) -> String {
     let mut text = serde_json::to_string_pretty(&value).expect("a report serializes to JSON");
     text.push('\n');
     text
+}
+
+/// `object` with the fields of `more` after its own.
+fn with(mut object: serde_json::Value, more: serde_json::Value) -> serde_json::Value {
+    if let (Some(object), serde_json::Value::Object(more)) = (object.as_object_mut(), more) {
+        object.extend(more);
+    }
+    object
 }
