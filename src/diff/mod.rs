@@ -20,7 +20,7 @@ use crate::policy::read::{CurrentPolicy, Location};
 
 pub mod widening;
 
-pub use crate::policy::normalize::{normalize, to_text};
+use crate::policy::normalize::{normalize, to_text};
 
 /// What the intent is, as far as the diff needs it.
 #[derive(Clone, Debug)]

@@ -109,7 +109,7 @@ fn rules(policy: &NetworkPolicy, direction: PolicyType) -> Vec<Rule<'_>> {
     }
 }
 
-/// The generated policies (normalised, as [`crate::diff::normalize`] leaves them), indexed by
+/// The generated policies (normalised, as [`crate::policy::normalize`] leaves them), indexed by
 /// namespace and the direction they isolate, each with its pod selector's requirements: built
 /// once, asked about each current policy.
 pub struct Generated<'a> {
@@ -168,7 +168,7 @@ mod tests {
             "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: a}}\nspec: {spec}\n"
         );
         let found = crate::policy::read::parse(&[Source { name: "p.yaml".into(), text }], "default").unwrap();
-        crate::diff::normalize(found.into_iter().next().unwrap().policy)
+        crate::policy::normalize::normalize(found.into_iter().next().unwrap().policy)
     }
 
     const DENY: &str = "{podSelector: {}, policyTypes: [Ingress, Egress]}";

@@ -12,7 +12,7 @@ use super::Node;
 /// [`original_entry`]; a flow item, as kpt passes a flow-style or JSON file, see
 /// [`flow_entry`]), else the node re-emitted, which keeps every value and scalar style but not
 /// comments or flow style (an item with an alias to another item's anchor).
-pub fn entry(src: &str, item: &Node) -> String {
+pub(crate) fn entry(src: &str, item: &Node) -> String {
     original_entry(src, item)
         .or_else(|| flow_entry(src, item))
         .unwrap_or_else(|| indent_entry(&super::emit_one(item)))
@@ -50,7 +50,7 @@ fn flow_entry(src: &str, item: &Node) -> Option<String> {
 }
 
 /// A document emitted at column 0 as a sequence entry.
-pub fn indent_entry(doc: &str) -> String {
+pub(crate) fn indent_entry(doc: &str) -> String {
     let mut out = String::with_capacity(doc.len() + doc.len() / 8 + 2);
     for (i, line) in doc.split_inclusive('\n').enumerate() {
         if i == 0 {
@@ -161,7 +161,7 @@ fn region_end(src: &str, end: usize, col: usize) -> usize {
 
 /// JSON text with its `\\uD83D\\uDE80` surrogate pairs written as YAML's `\\U0001F680`;
 /// `None` when the text is not a JSON object or has no surrogate pair.
-pub fn json_surrogates_as_yaml(text: &str) -> Option<String> {
+pub(crate) fn json_surrogates_as_yaml(text: &str) -> Option<String> {
     if !text.trim_start().starts_with('{') {
         return None;
     }

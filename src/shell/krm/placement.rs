@@ -262,7 +262,7 @@ impl<'a> Placement<'a> {
     }
 
     /// How an existing item differs from the planned policy, by meaning: both are compared
-    /// as `diff` compares them ([`crate::diff::normalize`]), so formatting, defaulted fields
+    /// as `diff` compares them ([`crate::policy::normalize`]), so formatting, defaulted fields
     /// and the annotations tools add do not count.
     fn drift(&self, existing: Option<&Node>, p: &Planned) -> Drift {
         let Some(existing) = existing else {
@@ -275,7 +275,8 @@ impl<'a> Placement<'a> {
             Err((_, why)) => return Drift::Invalid(why),
         };
         let normal = |policy| {
-            serde_json::to_value(crate::diff::normalize(policy)).expect("a NetworkPolicy serializes")
+            serde_json::to_value(crate::policy::normalize::normalize(policy))
+                .expect("a NetworkPolicy serializes")
         };
         match first_difference(&normal(current), &normal(p.policy.clone()), "") {
             None => Drift::Same,
