@@ -116,3 +116,8 @@ fn the_connectivity_page_runs() {
 fn the_install_page_runs() {
     run_page("docs/install.md");
 }
+
+#[test]
+fn the_init_page_runs() {
+    run_page("docs/init.md");
+}
