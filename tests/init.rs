@@ -185,6 +185,9 @@ fn clashing_dotted_and_long_names_become_unique_workload_names() {
     assert!(text.contains("# Deployment shop/x.y\n"), "{text}");
     assert!(text.contains(&format!("# Deployment shop/{long}\n")), "{text}");
     assert_eq!(started_from_stdin(&manifests), text, "deterministic");
+    let documents: Vec<&str> = manifests.split_inclusive("---\n").collect();
+    let reversed: String = documents.into_iter().rev().collect();
+    assert_eq!(started_from_stdin(&reversed), text, "whatever the order of the documents");
 }
 
 fn started_from_stdin(manifests: &str) -> String {
