@@ -32,6 +32,10 @@ struct Cli {
     /// people, `github` for GitHub Actions' annotations (`::error file=…,line=…::message`)
     #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Text)]
     error_format: ErrorFormat,
+    /// Print nothing on standard error but errors: not the summary of `generate -o` and
+    /// `init`, nor the note of `discover` when it finds nothing
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -148,6 +152,29 @@ enum Command {
         /// The namespace of a policy that names none
         #[arg(long, value_name = "NAMESPACE", default_value = "default")]
         default_namespace: String,
+    },
+    /// Write a starting NetworkIntent from the workloads in manifests: their namespaces, one
+    /// workload per controller, default isolation and DNS (see docs/init.md)
+    ///
+    /// Reads Namespaces, Deployments, StatefulSets, DaemonSets, ReplicaSets,
+    /// ReplicationControllers, Jobs, CronJobs and Pods (objects another controls are skipped,
+    /// so `kubectl get -o yaml` output works). The intent generates only the baseline; it ends
+    /// with commented examples of a connection and a hub.
+    Init {
+        /// The manifests: a YAML file, a directory (read recursively) or `-`
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+        /// Write the intent to this file, which must not exist, instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The intent's `metadata.name` (default: its namespace when it has one, else `network`)
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Print a shell completion script: `source <(netpol-intent completions bash)`
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
     },
     /// Print the JSON Schema of the NetworkIntent file
     Schema,
@@ -293,33 +320,25 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
-    let result = match cli.command {
-        Some(Command::Generate { intents, output: None }) => generate(&intents, io).map(|out| (out, EXIT_OK)),
-        Some(Command::Generate { intents, output: Some(dir) }) => generate_into(&intents, &dir, io),
-        Some(Command::Discover { dir }) => discover(&dir, io),
-        Some(Command::CopyBinary { dest }) => copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
-        Some(Command::Diff { intent, against, format, color, default_namespace, fail_on }) => {
-            let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
-            diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
-        }
-        Some(Command::Connectivity { policies, workloads, format, default_namespace }) => {
-            connectivity(&policies, &workloads, format, &default_namespace, io).map(|out| (out, EXIT_OK))
-        }
-        Some(Command::Explain { src, dst, port, policies, workloads, default_namespace }) => {
-            explain(&[&src, &dst], port.as_deref(), &policies, &workloads, &default_namespace, io)
-                .map(|out| (out, EXIT_OK))
-        }
-        Some(Command::Verify { intent, workloads, policies, format, default_namespace }) => {
-            verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io)
-        }
-        Some(Command::Schema) => Ok((schema(), EXIT_OK)),
-        Some(Command::Krm) => return krm(io),
-        None if !io.stdin_is_terminal => return krm(io),
-        None => {
-            let _ = write!(io.stdout, "{}", <Cli as clap::CommandFactory>::command().render_help());
-            return EXIT_OK;
-        }
+    if matches!(cli.command, Some(Command::Krm) | None) {
+        return match io.stdin_is_terminal && cli.command.is_none() {
+            true => {
+                let _ = write!(io.stdout, "{}", <Cli as clap::CommandFactory>::command().render_help());
+                EXIT_OK
+            }
+            false => krm(io),
+        };
+    }
+    // Under --quiet, what the commands write on standard error (notes, never errors) is dropped.
+    let mut sink = std::io::sink();
+    let mut quiet = Io {
+        stdin: &mut *io.stdin,
+        stdin_is_terminal: io.stdin_is_terminal,
+        stdout_is_terminal: io.stdout_is_terminal,
+        stdout: &mut *io.stdout,
+        stderr: if cli.quiet { &mut sink } else { &mut *io.stderr },
     };
+    let result = dispatch(cli.command.expect("a command"), &mut quiet);
     match result {
         Ok((output, code)) => match io.stdout.write_all(output.as_bytes()).and_then(|()| io.stdout.flush()) {
             Ok(()) => code,
@@ -333,6 +352,34 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
             let _ = write!(io.stderr, "{}", failure.render(cli.error_format));
             EXIT_ERROR
         }
+    }
+}
+
+/// Runs one command but `krm`: its output and exit status, or why it failed.
+fn dispatch(command: Command, io: &mut Io) -> Result<(String, i32), Failure> {
+    match command {
+        Command::Generate { intents, output: None } => generate(&intents, io).map(|out| (out, EXIT_OK)),
+        Command::Generate { intents, output: Some(dir) } => generate_into(&intents, &dir, io),
+        Command::Discover { dir } => discover(&dir, io),
+        Command::CopyBinary { dest } => copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
+        Command::Diff { intent, against, format, color, default_namespace, fail_on } => {
+            let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
+            diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
+        }
+        Command::Connectivity { policies, workloads, format, default_namespace } => {
+            connectivity(&policies, &workloads, format, &default_namespace, io).map(|out| (out, EXIT_OK))
+        }
+        Command::Explain { src, dst, port, policies, workloads, default_namespace } => {
+            explain(&[&src, &dst], port.as_deref(), &policies, &workloads, &default_namespace, io)
+                .map(|out| (out, EXIT_OK))
+        }
+        Command::Verify { intent, workloads, policies, format, default_namespace } => {
+            verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io)
+        }
+        Command::Init { from, output, name } => init(&from, output.as_deref(), name.as_deref(), io),
+        Command::Completions { shell } => Ok((completions(shell), EXIT_OK)),
+        Command::Schema => Ok((schema(), EXIT_OK)),
+        Command::Krm => unreachable!("`krm` is run before the other commands"),
     }
 }
 
@@ -492,6 +539,54 @@ fn diff(
         Format::Json => crate::report::json(&report),
     };
     Ok((output, if fail_on.fails(&report) { EXIT_DIFFERENCES } else { EXIT_OK }))
+}
+
+/// `init`: the starting intent on standard output, or in `output`, which must not exist; a
+/// summary on standard error.
+fn init(
+    from: &Path,
+    output: Option<&Path>,
+    name: Option<&str>,
+    io: &mut Io,
+) -> Result<(String, i32), Failure> {
+    let found = crate::analyze::read_workloads(from, io.stdin)?;
+    let started =
+        crate::init::starting_intent(&found, &from.display().to_string(), name).map_err(Failure::Message)?;
+    // The intent is checked as any intent file is; one that fails is a bug here, never output.
+    crate::load(&started.text).map_err(|diags| Failure::Intent { file: "<init>".to_string(), diags })?;
+    let plural = crate::init::plural;
+    let counts = format!(
+        "{}, {}, {} left out (see its comments)",
+        plural(started.namespaces, "namespace"),
+        plural(started.workloads, "workload"),
+        started.left_out
+    );
+    match output {
+        Some(path) => {
+            crate::init::write_new(path, &started.text).map_err(Failure::Message)?;
+            let _ = writeln!(io.stderr, "{}: {counts}", path.display());
+            Ok((String::new(), EXIT_OK))
+        }
+        None => {
+            let _ = writeln!(io.stderr, "init: {counts}");
+            Ok((started.text, EXIT_OK))
+        }
+    }
+}
+
+/// The completion script for `shell`. clap_complete's bash script spells the state of a
+/// subcommand of a hyphenated binary in two ways (`netpol__intent__subcmd__init` where it is
+/// set, `netpol__subcmd__intent__subcmd__init` where it is matched: clap-rs/clap#6421), so
+/// no subcommand's options would complete; the second spelling is made the first.
+fn completions(shell: clap_complete::Shell) -> String {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "netpol-intent", &mut out);
+    let script = String::from_utf8(out).expect("a completion script is UTF-8");
+    match shell {
+        clap_complete::Shell::Bash => script.replace("netpol__subcmd__intent", "netpol__intent"),
+        _ => script,
+    }
 }
 
 /// The JSON Schema, as committed in `schema/`.

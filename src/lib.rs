@@ -17,6 +17,7 @@ pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod expand;
+pub mod init;
 pub mod intent;
 pub mod krm;
 pub mod kustomize;
