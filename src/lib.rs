@@ -16,6 +16,7 @@ pub mod diag;
 pub mod diff;
 pub mod engine;
 pub mod intent;
+pub mod k8s;
 pub mod policy;
 pub mod report;
 pub mod shell;

@@ -16,6 +16,11 @@
 //! workflow makes them) and logs each path asked for; the action runs from a scratch copy whose
 //! `Cargo.toml` names that server as its repository, and the real `curl` downloads from it.
 //! `cargo` is a fake that logs its arguments and "installs" the binary under test.
+//!
+//! The pull-request comment is posted for real too, with the real `curl`, to a fake GitHub
+//! REST API on loopback (`common::github_api`) named by `GITHUB_API_URL`; the event is a
+//! `pull_request` one for pull request 7 unless a test says otherwise, and `github.token` is
+//! [`TOKEN`].
 
 mod common;
 
@@ -23,12 +28,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::github_api::GithubApi;
 use common::release_server::ReleaseServer;
 use netpol_intent::yaml::Node;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const BIN: &str = env!("CARGO_BIN_EXE_netpol-intent");
 const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// What `${{ github.token }}` is.
+const TOKEN: &str = "ghs_test-token";
 
 fn action() -> Node {
     let text = std::fs::read_to_string(common::root().join("action.yml")).unwrap();
@@ -87,6 +95,10 @@ struct Scene {
     path: String,
     /// `RUNNER_OS` and `RUNNER_ARCH`.
     runner: (&'static str, &'static str),
+    /// The GitHub REST API, and the event the run is for (`GITHUB_EVENT_NAME`, and the
+    /// payload at `GITHUB_EVENT_PATH`).
+    api: GithubApi,
+    event: (&'static str, String),
 }
 
 impl Scene {
@@ -135,6 +147,8 @@ impl Scene {
             server,
             path,
             runner: ("Linux", "X64"),
+            api: GithubApi::start(),
+            event: ("pull_request", r#"{"pull_request": {"number": 7}}"#.to_string()),
         }
     }
 
@@ -209,12 +223,15 @@ impl Scene {
                 Some((_, value)) => value.to_string(),
                 None => {
                     assert_ne!(str_at(spec, "required"), Some("true"), "required input `{name}` not given");
-                    str_at(spec, "default").unwrap_or("").to_string()
+                    let default = str_at(spec, "default").unwrap_or("");
+                    evaluate(default, &|name| panic!("a default names input {name}"), &BTreeMap::new())
                 }
             }
         };
         let summary = self.temp.join("step-summary.md");
         std::fs::write(&summary, "").unwrap();
+        let event = self.temp.join("event.json");
+        std::fs::write(&event, &self.event.1).unwrap();
         let mut steps: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let mut run = Run {
             status: 0,
@@ -261,7 +278,11 @@ impl Scene {
                 .env("GITHUB_STEP_SUMMARY", &summary)
                 .env("RUNNER_TEMP", &self.temp)
                 .env("RUNNER_OS", self.runner.0)
-                .env("RUNNER_ARCH", self.runner.1);
+                .env("RUNNER_ARCH", self.runner.1)
+                .env("GITHUB_API_URL", &self.api.url)
+                .env("GITHUB_REPOSITORY", "octo/shop")
+                .env("GITHUB_EVENT_NAME", self.event.0)
+                .env("GITHUB_EVENT_PATH", &event);
             for (name, value) in map(step.get("env").unwrap_or(&Node::null())) {
                 command.env(name, evaluate(value.as_str().unwrap(), &input, &steps));
             }
@@ -284,8 +305,8 @@ impl Scene {
     }
 }
 
-/// Evaluates the `${{ … }}` expressions the action uses: `inputs.NAME` and
-/// `steps.ID.outputs.NAME` (empty when not set, as on GitHub).
+/// Evaluates the `${{ … }}` expressions the action uses: `inputs.NAME`,
+/// `steps.ID.outputs.NAME` (empty when not set, as on GitHub) and `github.token`.
 fn evaluate(
     text: &str,
     input: &dyn Fn(&str) -> String,
@@ -300,6 +321,7 @@ fn evaluate(
         let parts: Vec<&str> = expr.split('.').collect();
         out.push_str(&match parts.as_slice() {
             ["inputs", name] => input(name),
+            ["github", "token"] => TOKEN.to_string(),
             ["steps", id, "outputs", name] => {
                 steps.get(*id).and_then(|o| o.get(*name)).cloned().unwrap_or_default()
             }
@@ -334,7 +356,9 @@ const BOTH: &str = "network/shop.yaml\n\n  network/web.yaml  \n";
 fn the_action_declares_its_inputs_and_outputs_and_passes_inputs_through_the_environment() {
     let action = action();
     let inputs: Vec<&str> = map(action.get("inputs").unwrap()).into_iter().map(|(k, _)| k).collect();
-    assert_eq!(inputs, ["intent", "against", "format", "fail-on", "version", "install"]);
+    let expected =
+        ["intent", "against", "format", "fail-on", "version", "install", "comment", "github-token"];
+    assert_eq!(inputs, expected);
     for (name, spec) in map(action.get("inputs").unwrap()) {
         assert!(str_at(spec, "description").is_some_and(|d| d.len() > 20), "input {name} is undocumented");
     }
@@ -493,7 +517,7 @@ fn the_report_file_is_in_the_format_asked() {
         value.as_array().unwrap().iter().map(|r| r["intent"].as_str().unwrap()).collect();
     assert_eq!(intents, ["shop", "web"]);
     assert_eq!(value[1]["added"][0]["name"], "internet-egress");
-    assert!(json.summary.starts_with("### netpol-intent diff"), "the summary stays Markdown");
+    assert!(json.summary.starts_with("**netpol-intent: passed**, with drift"), "the summary stays Markdown");
 
     let text = with("text");
     let report = std::fs::read_to_string(text.output("report")).unwrap();
@@ -719,4 +743,298 @@ fn fail_on_dangers_fails_on_a_widening_policy_that_carries_the_intents_label() {
     assert_eq!((dangers.output("removed"), dangers.output("dangerous")), ("1", "1"));
     assert!(dangers.summary.contains("`widens-access` web/allow-all (Ingress)"), "{}", dangers.summary);
     assert_eq!(run("never").status, 0);
+}
+
+/// The first line of the job summary.
+fn verdict(run: &Run) -> &str {
+    run.summary.lines().next().unwrap_or_default()
+}
+
+#[test]
+fn the_summary_starts_with_a_verdict_and_names_each_intent_file_in_its_heading() {
+    let scene = Scene::new();
+    let clean = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("install", "path")]);
+    assert_eq!(
+        verdict(&clean),
+        "**netpol-intent: passed**: no differences (2 intents compared with `deploy/policies`)."
+    );
+    let headings: Vec<&str> = clean.summary.lines().filter(|l| l.starts_with("### ")).collect();
+    assert_eq!(
+        headings,
+        [
+            "### netpol-intent diff: intent `shop` in `network/shop.yaml`",
+            "### netpol-intent diff: intent `web` in `network/web.yaml`"
+        ]
+    );
+
+    scene.delete_policy("web/internet-egress.yaml");
+    let drift = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("install", "path")]);
+    assert_eq!(
+        verdict(&drift),
+        "**netpol-intent: passed**, with drift that `fail-on: never` allows: 1 to add, 0 to change, \
+         0 to remove, 0 dangerous, 0 widening (2 intents compared with `deploy/policies`)."
+    );
+    let failed = scene.run(&[
+        ("intent", BOTH),
+        ("against", "deploy/policies"),
+        ("fail-on", "differences"),
+        ("install", "path"),
+    ]);
+    assert_eq!(failed.status, 1);
+    assert_eq!(
+        verdict(&failed),
+        "**netpol-intent: failed**: 1 to add, 0 to change, 0 to remove, 0 dangerous, 0 widening, \
+         and `fail-on` is `differences`."
+    );
+}
+
+#[test]
+fn an_invalid_intent_is_named_in_the_verdict_and_its_errors_are_listed() {
+    let scene = Scene::new();
+    let intents = "network/invalid.yaml\nnetwork/shop.yaml\n";
+    let run = scene.run(&[("intent", intents), ("against", "deploy/policies"), ("install", "path")]);
+    assert_eq!(run.status, 2, "{run:#?}");
+    assert_eq!(
+        verdict(&run),
+        "**netpol-intent: failed**: `network/invalid.yaml` could not be compared (2 errors)."
+    );
+    let section = "### netpol-intent: `network/invalid.yaml` could not be compared\n\n```text\n\
+        error[missing-field]: network/invalid.yaml:8:7: spec.workloads[0].podSelector: missing required field `podSelector`\n\
+        error[unknown-field]: network/invalid.yaml:10:7: spec.workloads[0].podSelectr: unknown field `podSelectr`\n\
+        \x20 help: did you mean `podSelector`?\n```\n";
+    assert!(run.summary.contains(section), "{}", run.summary);
+    assert!(run.summary.contains("### netpol-intent diff: intent `shop` in `network/shop.yaml`"));
+}
+
+#[test]
+fn each_use_in_a_job_has_its_own_report() {
+    let scene = Scene::new();
+    let first =
+        scene.run(&[("intent", "network/shop.yaml"), ("against", "deploy/policies"), ("install", "path")]);
+    let first_report = std::fs::read_to_string(first.output("report")).unwrap();
+    let second = scene.run(&[
+        ("intent", "network/web.yaml"),
+        ("against", "deploy/policies"),
+        ("format", "json"),
+        ("install", "path"),
+    ]);
+    assert_ne!(first.output("report"), second.output("report"));
+    assert_eq!(std::fs::read_to_string(first.output("report")).unwrap(), first_report, "untouched");
+    assert!(first_report.contains("intent `shop`") && !first_report.contains("intent `web`"));
+    let second_report = std::fs::read_to_string(second.output("report")).unwrap();
+    assert!(second_report.contains("\"intent\": \"web\""), "{second_report}");
+    for run in [&first, &second] {
+        assert!(Path::new(run.output("report")).starts_with(&scene.temp));
+    }
+}
+
+/// Runs the action with `inputs` (and `install: path`), which must fail in the diff step
+/// before the binary ran; returns its log.
+fn refused(inputs: &[(&str, &str)]) -> String {
+    let scene = Scene::new();
+    let mut all = inputs.to_vec();
+    all.push(("install", "path"));
+    let run = scene.run(&all);
+    assert_eq!((run.status, run.failed.as_deref()), (2, Some("diff")), "{inputs:?}: {run:#?}");
+    let reports = common::tree(&scene.temp, &[]);
+    assert!(
+        reports.iter().all(|p| !p.starts_with("netpol-intent-report-")),
+        "{inputs:?}: it ran: {reports:?}"
+    );
+    assert!(run.outputs["report"].is_empty(), "{inputs:?}");
+    run.stdout
+}
+
+#[test]
+fn every_input_is_checked_before_use_and_none_can_inject_a_workflow_command() {
+    let both = ("against", "deploy/policies");
+    let shop = ("intent", "network/shop.yaml");
+    let cases: [(&[(&str, &str)], &str); 8] = [
+        (&[shop, both, ("comment", "yes")], "input `comment` must be true or false, not `yes`"),
+        (&[shop, ("against", "deploy/nowhere")], "input `against`: no file or directory `deploy/nowhere`"),
+        (
+            &[shop, ("against", "deploy/policies\nnetwork")],
+            "input `against` must be one path, not `deploy/policies%0Anetwork`",
+        ),
+        (
+            &[("intent", "network/shop.yaml\nnetwork/none.yaml"), both],
+            "input `intent`: no file `network/none.yaml`",
+        ),
+        (&[("intent", "network"), both], "input `intent`: no file `network`"),
+        (&[("intent", "\n \n"), both], "input `intent` names no file"),
+        (
+            &[shop, both, ("format", "md\n::error::injected")],
+            "input `format` must be markdown, text or json, not `md%0A::error::injected`",
+        ),
+        (&[shop, both, ("fail-on", "x\r\n::add-mask::y%")], "not `x%0D%0A::add-mask::y%25`"),
+    ];
+    for (inputs, message) in cases {
+        let log = refused(inputs);
+        assert!(log.contains(message), "{inputs:?}: {log}");
+        for line in log.lines() {
+            assert!(
+                !line.starts_with("::") || line.starts_with("::error title=netpol-intent::"),
+                "{inputs:?}: a command of the input's: {line}"
+            );
+        }
+    }
+    // A control character in a path, and several problems at once.
+    let log = refused(&[
+        ("intent", "network/shop.yaml\u{1b}[31m"),
+        ("against", "deploy/policies"),
+        ("format", "html"),
+    ]);
+    assert!(log.contains("input `intent`: a path holds a control character"), "{log}");
+    assert!(log.contains("input `format` must be"), "{log}");
+}
+
+#[test]
+fn a_path_starting_with_a_dash_is_a_path_and_a_backtick_stays_in_its_code_span() {
+    let scene = Scene::new();
+    let shop = std::fs::read(scene.workspace.join("network/shop.yaml")).unwrap();
+    for name in ["-shop.yaml", "-", "net`work.yaml", "``x`` .yaml"] {
+        std::fs::write(scene.workspace.join(name), &shop).unwrap();
+    }
+    std::fs::rename(scene.workspace.join("deploy/policies"), scene.workspace.join("-policies")).unwrap();
+    // The command line takes a dash path after `--`, and `--against=` takes one as its value.
+    let out = Command::new(BIN)
+        .args(["diff", "--against=-policies", "--", "-shop.yaml"])
+        .current_dir(&scene.workspace)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let intents = "-shop.yaml\n-\nnet`work.yaml\n``x`` .yaml\n";
+    let run = scene.run(&[("intent", intents), ("against", "-policies"), ("install", "path")]);
+    assert_eq!(run.status, 0, "{run:#?}");
+    let headings: Vec<&str> = run.summary.lines().filter(|l| l.starts_with("### ")).collect();
+    assert_eq!(
+        headings,
+        [
+            "### netpol-intent diff: intent `shop` in `-shop.yaml`",
+            "### netpol-intent diff: intent `shop` in `-`",
+            "### netpol-intent diff: intent `shop` in ``net`work.yaml``",
+            "### netpol-intent diff: intent `shop` in ``` ``x`` .yaml ```",
+        ]
+    );
+    assert!(verdict(&run).ends_with("(4 intents compared with `-policies`)."), "{}", run.summary);
+}
+
+#[test]
+fn comment_true_posts_one_sticky_comment_and_updates_it_on_later_runs() {
+    let scene = Scene::new();
+    // Someone else's comments fill the first page: the action's own is found on the next.
+    for i in 0..100 {
+        scene.api.seed(7, &format!("comment {i}"));
+    }
+    scene.api.seed(8, "on another pull request");
+    let inputs = [("intent", BOTH), ("against", "deploy/policies"), ("comment", "true"), ("install", "path")];
+    let first = scene.run(&inputs);
+    assert_eq!(first.status, 0, "{first:#?}");
+    assert!(first.stdout.contains("netpol-intent: commented on pull request #7"), "{}", first.stdout);
+    let ours = |scene: &Scene| -> Vec<(u64, String)> {
+        scene
+            .api
+            .comments(7)
+            .into_iter()
+            .filter(|(_, b)| b.starts_with("<!-- netpol-intent report "))
+            .collect()
+    };
+    let posted = ours(&scene);
+    assert_eq!(posted.len(), 1);
+    let (marker, body) = posted[0].1.split_once('\n').unwrap();
+    assert_eq!(body, first.summary, "the comment is the summary");
+    assert!(marker.ends_with(" -->"));
+
+    // The next run, with drift, finds it past the first page and edits it in place.
+    scene.delete_policy("web/internet-egress.yaml");
+    let second = scene.run(&inputs);
+    assert!(
+        second.stdout.contains("netpol-intent: updated the comment on pull request #7"),
+        "{}",
+        second.stdout
+    );
+    let updated = ours(&scene);
+    assert_eq!(updated.len(), 1);
+    assert_eq!(updated[0].0, posted[0].0, "the same comment");
+    assert!(updated[0].1.contains("with drift"), "{}", updated[0].1);
+    assert_eq!(scene.api.comments(7).len(), 101);
+    assert_eq!(scene.api.comments(8).len(), 1);
+
+    let log = scene.api.log();
+    let calls: Vec<String> = log.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    let list = |page: u32| format!("GET /repos/octo/shop/issues/7/comments?per_page=100&page={page}");
+    let patch = format!("PATCH /repos/octo/shop/issues/comments/{}", posted[0].0);
+    let expected =
+        [list(1), list(2), "POST /repos/octo/shop/issues/7/comments".to_string(), list(1), list(2), patch];
+    assert_eq!(calls, expected);
+    for r in &log {
+        assert_eq!(r.authorization.as_deref(), Some(format!("Bearer {TOKEN}").as_str()), "{r:?}");
+    }
+    assert!(!first.stdout.contains(TOKEN) && !first.stderr.contains(TOKEN), "the token is never printed");
+
+    // Another use of the action, with other inputs, keeps a comment of its own.
+    let other = scene.run(&[
+        ("intent", "network/shop.yaml"),
+        ("against", "deploy/policies"),
+        ("comment", "true"),
+        ("install", "path"),
+    ]);
+    assert_eq!(other.status, 0);
+    assert_eq!(ours(&scene).len(), 2);
+}
+
+#[test]
+fn the_comment_is_posted_before_the_step_fails_and_its_own_failures_are_warnings() {
+    // A failing step comments first.
+    let scene = Scene::new();
+    let inputs = [
+        ("intent", "network/invalid.yaml"),
+        ("against", "deploy/policies"),
+        ("comment", "true"),
+        ("github-token", "ghs_other"),
+        ("install", "path"),
+    ];
+    let run = scene.run(&inputs);
+    assert_eq!(run.status, 2);
+    let comments = scene.api.comments(7);
+    assert_eq!(comments.len(), 1);
+    assert!(comments[0].1.contains("could not be compared (2 errors)"), "{}", comments[0].1);
+    assert_eq!(scene.api.log()[0].authorization.as_deref(), Some("Bearer ghs_other"));
+
+    // The API refuses (a pull request from a fork gets a read-only token): a warning only.
+    let scene = Scene::new();
+    scene.api.force(403);
+    let inputs = [
+        ("intent", "network/shop.yaml"),
+        ("against", "deploy/policies"),
+        ("comment", "true"),
+        ("install", "path"),
+    ];
+    let run = scene.run(&inputs);
+    assert_eq!((run.status, run.output("drift")), (0, "false"), "{run:#?}");
+    assert!(
+        run.stdout.contains("::warning title=netpol-intent comment::GET ")
+            && run.stdout.contains(": HTTP 403: Resource not accessible by integration"),
+        "{}",
+        run.stdout
+    );
+
+    // Not a pull request: nothing is asked of the API.
+    let mut scene = Scene::new();
+    scene.event = ("push", r#"{"ref": "refs/heads/main"}"#.to_string());
+    let run = scene.run(&inputs);
+    assert_eq!(run.status, 0);
+    assert!(
+        run.stdout.contains("this run is not for a pull request (event push): no comment"),
+        "{}",
+        run.stdout
+    );
+    assert!(scene.api.log().is_empty());
+
+    // Without `comment: true`, nothing either.
+    let scene = Scene::new();
+    let run = scene.run(&inputs[..2].iter().copied().chain([("install", "path")]).collect::<Vec<_>>());
+    assert_eq!(run.status, 0);
+    assert!(scene.api.log().is_empty());
 }

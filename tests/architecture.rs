@@ -11,16 +11,18 @@ use std::path::{Path, PathBuf};
 /// Each stage, and the stages its code may use (`crate::…`). The shells use anything.
 const STAGES: &[(&str, &[&str])] = &[
     ("yaml", &[]),
+    // Kubernetes' own rules (names), which the intent and the engine both apply.
+    ("k8s", &[]),
     ("diag", &["yaml"]),
-    ("intent", &["diag", "yaml"]),
-    ("policy", &["intent", "diag", "yaml"]),
-    ("diff", &["policy", "intent", "diag", "yaml"]),
-    ("report", &["diff", "policy", "intent", "diag", "yaml"]),
+    ("intent", &["k8s", "diag", "yaml"]),
+    ("policy", &["intent", "k8s", "diag", "yaml"]),
+    ("diff", &["policy", "intent", "k8s", "diag", "yaml"]),
+    ("report", &["diff", "policy", "intent", "k8s", "diag", "yaml"]),
     // The engine judges any NetworkPolicies: it knows Kubernetes, not the intent.
-    ("engine", &["diag", "yaml"]),
+    ("engine", &["k8s", "diag", "yaml"]),
     // `verify` reads the contract on its own, never the generator's expansion.
-    ("verify", &["engine", "intent", "diag", "yaml"]),
-    ("connreport", &["engine", "diag", "yaml"]),
+    ("verify", &["engine", "intent", "k8s", "diag", "yaml"]),
+    ("connreport", &["engine", "k8s", "diag", "yaml"]),
 ];
 
 /// What only a shell may name: files, the environment, the process and its streams.

@@ -116,3 +116,18 @@ fn the_connectivity_page_runs() {
 fn the_install_page_runs() {
     run_page("docs/install.md");
 }
+
+#[test]
+fn the_init_page_runs() {
+    run_page("docs/init.md");
+}
+
+#[test]
+fn the_kustomize_overlays_page_runs() {
+    run_page("docs/kustomize-overlays.md");
+}
+
+#[test]
+fn the_egress_isolation_checklist_runs() {
+    run_page("docs/egress-isolation-checklist.md");
+}

@@ -52,6 +52,8 @@ fn to_engine(model: &Cluster) -> Workloads {
             kind: "Pod".into(),
             labels: e.labels.clone(),
             ports,
+            selector: None,
+            owned: false,
         }
     });
     Workloads::new(namespaces.collect(), workloads.collect())

@@ -6,22 +6,28 @@
 //!
 //! The model (see docs/connectivity.md, "Assumptions"):
 //! - a workload's name is `namespace/metadata.name`; without `metadata.namespace` it is in
-//!   `default`; replicas, the controller's own labels and its `selector` do not matter;
+//!   `default`; replicas, the controller's own labels and its `selector` do not matter to
+//!   connectivity (the selector and whether a controller owns the object are read for `init`);
 //! - every namespace carries `kubernetes.io/metadata.name: <name>`, as the API server sets it
 //!   (since 1.21), whatever the file says; a namespace that workloads use but no Namespace
 //!   object declares has that label only;
 //! - named ports are those of `spec.containers[].ports[]` (protocol TCP when absent).
 //!
 //! Every other kind is ignored. What Kubernetes would refuse, or could read otherwise than we
-//! do, is an [`Code::InvalidWorkload`] error: a label value that is not a string (or a plain scalar a YAML 1.1
-//! reader takes for a boolean or number), a port that is not 1-65535, an unknown protocol, a
-//! duplicate name, a known kind with an unexpected apiVersion.
+//! do, is an [`Code::InvalidWorkload`] error: a label value that is not a string, a label key
+//! or value, a name or a namespace that Kubernetes' name rules reject, a malformed selector, a
+//! port that is not 1-65535, an unknown protocol, a duplicate name, a known kind with an
+//! unexpected apiVersion. (What a YAML 1.1 reader takes for another type, the YAML layer has
+//! refused already.)
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
+
 use super::connset::Protocol;
-use super::selector::Labels;
+use super::selector::{Labels, Selector};
 use crate::diag::{Code, Diagnostic};
+use crate::k8s::names;
 use crate::yaml::{self, Node, Scalar};
 
 /// The label the API server sets on every namespace to its name.
@@ -41,7 +47,7 @@ pub struct ContainerPort {
     pub number: u16,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Workload {
     pub namespace: String,
     pub name: String,
@@ -50,6 +56,12 @@ pub struct Workload {
     /// The pod's (or pod template's) labels.
     pub labels: Labels,
     pub ports: Vec<ContainerPort>,
+    /// A controller's `spec.selector` (a CronJob's `spec.jobTemplate.spec.selector`; a
+    /// ReplicationController's map as `matchLabels`); `None` for a Pod, or when absent.
+    pub selector: Option<LabelSelector>,
+    /// Whether `metadata.ownerReferences` names a controller of this object (the ReplicaSet
+    /// of a Deployment, the Pods of a ReplicaSet, in `kubectl get -o yaml` output).
+    pub owned: bool,
 }
 
 impl Workload {
@@ -68,7 +80,7 @@ impl Workload {
 }
 
 /// Namespaces (sorted by name) and workloads (sorted by namespace, then name).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Workloads {
     pub namespaces: Vec<Namespace>,
     pub workloads: Vec<Workload>,
@@ -187,7 +199,9 @@ impl Reader {
         let labels = pod.get("metadata").and_then(|m| m.get("labels"));
         let labels = self.labels(labels);
         let ports = self.ports(pod.get("spec").and_then(|s| s.get("containers")));
-        let workload = Workload { namespace, name, kind: kind.to_string(), labels, ports };
+        let selector = self.selector(kind, template, node);
+        let owned = owned(node);
+        let workload = Workload { namespace, name, kind: kind.to_string(), labels, ports, selector, owned };
         self.remember(node, false, &workload.id());
         self.workloads.push(workload);
     }
@@ -219,8 +233,15 @@ impl Reader {
             self.problem(node, format!("{kind} has no `metadata.name`"));
             return None;
         }
+        let at = meta.and_then(|m| m.get("name")).unwrap_or(node);
+        let rule = if kind == "Namespace" { names::dns_label } else { names::dns_subdomain };
+        self.check(at, &format!("{kind} name `{name}`"), rule(&name))?;
         let namespace = match meta.and_then(|m| m.get("namespace")).filter(|n| !n.is_null()) {
-            Some(n) => self.string(n)?,
+            Some(n) => {
+                let namespace = self.string(n)?;
+                self.check(n, &format!("namespace `{namespace}`"), names::dns_label(&namespace))?;
+                namespace
+            }
             None => "default".to_string(),
         };
         Some((namespace, name))
@@ -246,11 +267,77 @@ impl Reader {
             return labels;
         };
         for (k, v) in entries {
-            if let (Some(k), Some(v)) = (self.string(k), self.string(v)) {
-                labels.insert(k, v);
+            let (Some(key), Some(value)) = (self.string(k), self.string(v)) else { continue };
+            let key_ok = self.check(k, &format!("label key `{key}`"), names::label_key(&key));
+            let value_ok = self.check(v, &format!("label value `{value}`"), names::label_value(&value));
+            if key_ok.and(value_ok).is_some() {
+                labels.insert(key, value);
             }
         }
         labels
+    }
+
+    /// `Some(())` when `verdict` is, else a problem at `node`: `what` and why it is refused.
+    fn check(&mut self, node: &Node, what: &str, verdict: Result<(), String>) -> Option<()> {
+        verdict.map_err(|why| self.problem(node, format!("{what} {why}"))).ok()
+    }
+
+    /// The controller's selector (see [`Workload::selector`]); problems for one the API
+    /// server would refuse.
+    fn selector(&mut self, kind: &str, template: &[&str], object: &Node) -> Option<LabelSelector> {
+        // The selector sits beside the template: `spec.selector`, `spec.jobTemplate.spec.selector`.
+        let mut spec = Some(object);
+        for key in template.iter().take(template.len().saturating_sub(1)) {
+            spec = spec.and_then(|n| n.get(key));
+        }
+        let node = spec.filter(|_| !template.is_empty())?.get("selector").filter(|n| !n.is_null())?;
+        let selector = if kind == "ReplicationController" {
+            LabelSelector { match_labels: Some(self.labels(Some(node))), match_expressions: None }
+        } else {
+            self.label_selector(node)?
+        };
+        if let Err(why) = Selector::parse(&selector) {
+            self.problem(node, format!("{kind} selector: {why}"));
+            return None;
+        }
+        Some(selector)
+    }
+
+    /// A `LabelSelector` mapping: `matchLabels` and `matchExpressions`, every string checked.
+    fn label_selector(&mut self, node: &Node) -> Option<LabelSelector> {
+        let Some(entries) = node.as_map() else {
+            self.problem(node, format!("a selector must be a mapping, found {}", node.kind_name()));
+            return None;
+        };
+        let mut selector = LabelSelector::default();
+        for (key, value) in entries {
+            match key.as_str() {
+                Some("matchLabels") => selector.match_labels = Some(self.labels(Some(value))),
+                Some("matchExpressions") => {
+                    let items = value.as_seq().unwrap_or_default();
+                    let requirements = items.iter().filter_map(|r| self.requirement(r)).collect();
+                    selector.match_expressions = Some(requirements);
+                }
+                _ => self
+                    .problem(key, "a selector holds only `matchLabels` and `matchExpressions`".to_string()),
+            }
+        }
+        Some(selector)
+    }
+
+    fn requirement(&mut self, node: &Node) -> Option<LabelSelectorRequirement> {
+        let key_node = node.get("key").unwrap_or(node);
+        let key = self.string(key_node)?;
+        self.check(key_node, &format!("label key `{key}`"), names::label_key(&key))?;
+        let operator = self.string(node.get("operator").unwrap_or(node))?;
+        let mut values = Vec::new();
+        for v in node.get("values").and_then(Node::as_seq).unwrap_or_default() {
+            let value = self.string(v)?;
+            self.check(v, &format!("label value `{value}`"), names::label_value(&value))?;
+            values.push(value);
+        }
+        let values = node.get("values").map(|_| values);
+        Some(LabelSelectorRequirement { key, operator, values })
     }
 
     fn ports(&mut self, containers: Option<&Node>) -> Vec<ContainerPort> {
@@ -298,6 +385,12 @@ impl Reader {
             Err(self.problems)
         }
     }
+}
+
+/// Whether an object's `metadata.ownerReferences` has an entry with `controller: true`.
+fn owned(object: &Node) -> bool {
+    let refs = object.get("metadata").and_then(|m| m.get("ownerReferences")).and_then(Node::as_seq);
+    refs.unwrap_or_default().iter().any(|r| r.get("controller").and_then(Node::as_bool) == Some(true))
 }
 
 #[cfg(test)]
@@ -385,5 +478,94 @@ metadata: {name: old}
         let problems = read_one("kind: Pod\nmetadata: {name: p, labels: {on: yes}}\n").unwrap_err();
         let places: Vec<(usize, usize)> = problems.iter().map(|p| (p.line(), p.col())).collect();
         assert_eq!(places, [(2, 30), (2, 34)], "{problems:#?}");
+    }
+
+    #[test]
+    fn reads_controller_selectors_and_owners() {
+        let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector:
+    matchLabels: {app: web}
+    matchExpressions: [{key: track, operator: NotIn, values: [canary]}, {key: tier, operator: Exists}]
+  template: {metadata: {labels: {app: web, tier: front}}}
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: old, namespace: shop}
+spec: {selector: {app: old}, template: {metadata: {labels: {app: old}}}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: shop}
+spec: {jobTemplate: {spec: {selector: {matchLabels: {app: batch}}, template: {metadata: {labels: {app: batch}}}}}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-5d4f-x2
+  namespace: shop
+  labels: {app: web}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d4f, controller: true}]
+";
+        let w = read_one(text).unwrap();
+        let web = &w.workloads[w.find("shop/web").unwrap()];
+        let selector = web.selector.as_ref().unwrap();
+        assert_eq!(selector.match_labels.as_ref().unwrap()["app"], "web");
+        let expressions = selector.match_expressions.as_ref().unwrap();
+        assert_eq!(
+            (expressions[0].operator.as_str(), expressions[0].values.as_deref()),
+            ("NotIn", Some(&["canary".to_string()][..]))
+        );
+        assert_eq!((expressions[1].key.as_str(), expressions[1].values.as_deref()), ("tier", None));
+        assert!(!web.owned);
+        let old = &w.workloads[w.find("shop/old").unwrap()];
+        assert_eq!(old.selector.as_ref().unwrap().match_labels.as_ref().unwrap()["app"], "old");
+        let nightly = &w.workloads[w.find("shop/nightly").unwrap()];
+        assert_eq!(nightly.selector.as_ref().unwrap().match_labels.as_ref().unwrap()["app"], "batch");
+        let pod = &w.workloads[w.find("shop/web-5d4f-x2").unwrap()];
+        assert!(pod.owned && pod.selector.is_none());
+    }
+
+    #[test]
+    fn refuses_names_labels_and_selectors_the_api_server_would_refuse() {
+        let text = "\
+apiVersion: v1
+kind: Namespace
+metadata: {name: Shop.x}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: Web_1, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchExpressions: [{key: app, operator: In}]}
+  template: {metadata: {labels: {app: \"a b\", _x: ok}}}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}, matchLabel: {}}
+  template: {metadata: {labels: {app: agent}}}
+";
+        let problems = read_one(text).unwrap_err();
+        let messages: Vec<String> =
+            problems.iter().map(|p| format!("{}:{} {}", p.line(), p.col(), p.message)).collect();
+        let expected = [
+            "3:18 Namespace name `Shop.x` must hold only lowercase letters, digits and '-'",
+            "7:18 Deployment name `Web_1` each dot-separated part must hold only lowercase letters, digits and '-'",
+        ];
+        assert_eq!(messages[..2], expected, "{messages:#?}");
+        assert!(messages[2].starts_with("14:39 label value `a b` must hold only"), "{messages:#?}");
+        assert!(messages[3].starts_with("14:46 label key `_x` must start and end"), "{messages:#?}");
+        assert!(messages[4].starts_with("13:13 Deployment selector: matchExpressions[0]: operator `In`"));
+        assert!(messages[5].starts_with("20:41 a selector holds only `matchLabels` and `matchExpressions`"));
+        assert_eq!(messages.len(), 6, "{messages:#?}");
     }
 }

@@ -13,8 +13,8 @@ use std::str::FromStr;
 use ipnet::IpNet;
 
 use crate::diag::{key_path, Code, Diagnostic};
-use crate::intent::names;
 use crate::intent::*;
+use crate::k8s::names;
 use crate::yaml::{self, Node, Scalar, Span};
 
 use super::table::{Cx, Table};

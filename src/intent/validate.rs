@@ -52,6 +52,48 @@ fn repeats<'a, T, K: Ord>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<(&'a 
         .collect()
 }
 
+/// The same entry twice in one `ports` list (`{port: 80}` and `{port: 80, protocol: TCP}` are
+/// the same). Ports carry no position of their own, so the diagnostic points at the rule that
+/// holds the list (at the document for `dns`), and its path at the entry.
+fn duplicate_ports(intent: &NetworkIntent, diags: &mut Vec<Diagnostic>) {
+    let spec = &intent.spec;
+    let mut lists: Vec<(String, Span, &[Port])> = vec![("spec.dns".into(), intent.span, &spec.dns.ports)];
+    if let Some(i) = &spec.internet.ingress {
+        lists.push(("spec.internet.ingress".into(), i.span, &i.ports));
+    }
+    if let Some(e) = &spec.internet.egress {
+        lists.push(("spec.internet.egress".into(), e.span, &e.ports));
+    }
+    lists.extend(spec.hubs.iter().map(|h| (h.path.clone(), h.span, &h.ports[..])));
+    lists.extend(spec.servers.iter().map(|s| (s.path.clone(), s.span, &s.ports[..])));
+    lists.extend(spec.connections.iter().map(|c| (c.path.clone(), c.span, &c.ports[..])));
+    for (path, span, ports) in lists {
+        for (i, port) in ports.iter().enumerate() {
+            let Some(first) = ports[..i].iter().position(|p| p == port) else { continue };
+            diags.push(
+                Diagnostic::error(
+                    Code::Duplicate,
+                    format!("{path}.ports[{i}]"),
+                    span,
+                    format!("port {} is listed twice", describe(port)),
+                )
+                .with_help(format!("first listed as `ports[{first}]`; remove one")),
+            );
+        }
+    }
+}
+
+/// `8443/TCP`, `8000-8080/TCP`, `http/TCP`, `every UDP port`.
+fn describe(port: &Port) -> String {
+    let protocol = port.protocol.as_str();
+    match (&port.port, port.end_port) {
+        (None, _) => format!("`every {protocol} port`"),
+        (Some(PortValue::Number(n)), Some(end)) => format!("`{n}-{end}/{protocol}`"),
+        (Some(PortValue::Number(n)), None) => format!("`{n}/{protocol}`"),
+        (Some(PortValue::Name(name)), _) => format!("`{name}/{protocol}`"),
+    }
+}
+
 pub fn validate(intent: NetworkIntent) -> Result<ValidIntent, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let managed = managed(&intent.spec, &mut diags);
@@ -59,6 +101,7 @@ pub fn validate(intent: NetworkIntent) -> Result<ValidIntent, Vec<Diagnostic>> {
     references(&intent.spec, &workloads, &mut diags);
     combinations(&intent, &mut diags);
     duplicates(&intent.spec, &mut diags);
+    duplicate_ports(&intent, &mut diags);
     if diags.is_empty() {
         Ok(ValidIntent { intent, workloads, managed })
     } else {

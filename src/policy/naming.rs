@@ -57,7 +57,7 @@ mod tests {
         assert!(short.starts_with("allow-aaaa"));
         assert_eq!(short, shorten(&long), "the same name shortens the same way");
         assert_ne!(short, shorten(&format!("{long}x")));
-        assert!(crate::intent::names::dns_subdomain(&short).is_ok());
+        assert!(crate::k8s::names::dns_subdomain(&short).is_ok());
         assert_eq!(shorten("default-deny-all"), "default-deny-all");
     }
 

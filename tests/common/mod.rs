@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod connlist;
+pub mod github_api;
 pub mod image;
 pub mod large;
 pub mod readback;

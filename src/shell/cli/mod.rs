@@ -14,6 +14,7 @@ pub mod analyze;
 mod diff;
 mod engine;
 mod generate;
+mod init;
 
 use crate::diag::{self, Diagnostic};
 
@@ -37,6 +38,10 @@ struct Cli {
     /// people, `github` for GitHub Actions' annotations (`::error file=…,line=…::message`)
     #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Text)]
     error_format: ErrorFormat,
+    /// Print nothing on standard error but errors: not the summary of `generate -o` and
+    /// `init`, nor the note of `discover` when it finds nothing
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -153,6 +158,29 @@ enum Command {
         /// The namespace of a policy that names none
         #[arg(long, value_name = "NAMESPACE", default_value = "default")]
         default_namespace: String,
+    },
+    /// Write a starting NetworkIntent from the workloads in manifests: their namespaces, one
+    /// workload per controller, default isolation and DNS (see docs/init.md)
+    ///
+    /// Reads Namespaces, Deployments, StatefulSets, DaemonSets, ReplicaSets,
+    /// ReplicationControllers, Jobs, CronJobs and Pods (objects another controls are skipped,
+    /// so `kubectl get -o yaml` output works). The intent generates only the baseline; it ends
+    /// with commented examples of a connection and a hub.
+    Init {
+        /// The manifests: a YAML file, a directory (read recursively) or `-`
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+        /// Write the intent to this file, which must not exist, instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The intent's `metadata.name` (default: its namespace when it has one, else `network`)
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Print a shell completion script: `source <(netpol-intent completions bash)`
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
     },
     /// Print the JSON Schema of the NetworkIntent file
     Schema,
@@ -282,36 +310,25 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
-    let result = match cli.command {
-        Some(Command::Generate { intents, output: None }) => {
-            generate::generate(&intents, io).map(|out| (out, EXIT_OK))
-        }
-        Some(Command::Generate { intents, output: Some(dir) }) => generate::generate_into(&intents, &dir, io),
-        Some(Command::Discover { dir }) => generate::discover(&dir, io),
-        Some(Command::CopyBinary { dest }) => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
-        Some(Command::Diff { intent, against, format, color, default_namespace, fail_on }) => {
-            let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
-            diff::diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
-        }
-        Some(Command::Connectivity { policies, workloads, format, default_namespace }) => {
-            engine::connectivity(&policies, &workloads, format, &default_namespace, io)
-                .map(|out| (out, EXIT_OK))
-        }
-        Some(Command::Explain { src, dst, port, policies, workloads, default_namespace }) => {
-            engine::explain(&[&src, &dst], port.as_deref(), &policies, &workloads, &default_namespace, io)
-                .map(|out| (out, EXIT_OK))
-        }
-        Some(Command::Verify { intent, workloads, policies, format, default_namespace }) => {
-            engine::verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io)
-        }
-        Some(Command::Schema) => Ok((schema(), EXIT_OK)),
-        Some(Command::Krm) => return krm(io),
-        None if !io.stdin_is_terminal => return krm(io),
-        None => {
-            let _ = write!(io.stdout, "{}", <Cli as clap::CommandFactory>::command().render_help());
-            return EXIT_OK;
-        }
+    if matches!(cli.command, Some(Command::Krm) | None) {
+        return match io.stdin_is_terminal && cli.command.is_none() {
+            true => {
+                let _ = write!(io.stdout, "{}", <Cli as clap::CommandFactory>::command().render_help());
+                EXIT_OK
+            }
+            false => krm(io),
+        };
+    }
+    // Under --quiet, what the commands write on standard error (notes, never errors) is dropped.
+    let mut sink = std::io::sink();
+    let mut quiet = Io {
+        stdin: &mut *io.stdin,
+        stdin_is_terminal: io.stdin_is_terminal,
+        stdout_is_terminal: io.stdout_is_terminal,
+        stdout: &mut *io.stdout,
+        stderr: if cli.quiet { &mut sink } else { &mut *io.stderr },
     };
+    let result = dispatch(cli.command.expect("a command"), &mut quiet);
     match result {
         Ok((output, code)) => match io.stdout.write_all(output.as_bytes()).and_then(|()| io.stdout.flush()) {
             Ok(()) => code,
@@ -325,6 +342,37 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
             let _ = write!(io.stderr, "{}", failure.render(cli.error_format));
             EXIT_ERROR
         }
+    }
+}
+
+/// Runs one command but `krm`: its output and exit status, or why it failed.
+fn dispatch(command: Command, io: &mut Io) -> Result<(String, i32), Failure> {
+    match command {
+        Command::Generate { intents, output: None } => {
+            generate::generate(&intents, io).map(|out| (out, EXIT_OK))
+        }
+        Command::Generate { intents, output: Some(dir) } => generate::generate_into(&intents, &dir, io),
+        Command::Discover { dir } => generate::discover(&dir, io),
+        Command::CopyBinary { dest } => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
+        Command::Diff { intent, against, format, color, default_namespace, fail_on } => {
+            let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
+            diff::diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
+        }
+        Command::Connectivity { policies, workloads, format, default_namespace } => {
+            engine::connectivity(&policies, &workloads, format, &default_namespace, io)
+                .map(|out| (out, EXIT_OK))
+        }
+        Command::Explain { src, dst, port, policies, workloads, default_namespace } => {
+            engine::explain(&[&src, &dst], port.as_deref(), &policies, &workloads, &default_namespace, io)
+                .map(|out| (out, EXIT_OK))
+        }
+        Command::Verify { intent, workloads, policies, format, default_namespace } => {
+            engine::verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io)
+        }
+        Command::Init { from, output, name } => init::init(&from, output.as_deref(), name.as_deref(), io),
+        Command::Completions { shell } => Ok((init::completions(shell), EXIT_OK)),
+        Command::Schema => Ok((schema(), EXIT_OK)),
+        Command::Krm => unreachable!("`krm` is run before the other commands"),
     }
 }
 
