@@ -472,7 +472,7 @@ fn internet_ingress_workloads_from() -> Case {
 }
 
 /// `internet.egress`: the source's side only, to the `to` CIDRs (by default everything but the
-/// private ranges), on `ports`.
+/// private, shared and link-local ranges: the additions' new default), on `ports`.
 #[test]
 fn internet_egress_opens_the_sources_side_only() {
     let c = internet_egress();
@@ -482,15 +482,14 @@ fn internet_egress_opens_the_sources_side_only() {
         &["shop/updater"],
         &["Egress"],
         &[],
-        &["to ip(0.0.0.0/0 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16) on TCP/443"],
+        &["to ip(0.0.0.0/0 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16) on TCP/443"],
     );
-    c.allowed(&[
-        ("shop/updater", "8.8.8.8", "TCP/443"),
-        ("shop/updater", "203.0.113.7", "TCP/443"),
-        // Not a private range, so the default `to` covers it (see the report on the contract).
-        ("shop/updater", "169.254.169.254", "TCP/443"),
-    ]);
+    c.allowed(&[("shop/updater", "8.8.8.8", "TCP/443"), ("shop/updater", "203.0.113.7", "TCP/443")]);
     c.denied(&[
+        // Link-local (cloud metadata, a node-local DNS cache) and shared addresses are out.
+        ("shop/updater", "169.254.169.254", "TCP/443"),
+        ("shop/updater", "169.254.20.10", "TCP/443"),
+        ("shop/updater", "100.64.0.10", "TCP/443"),
         ("shop/updater", "8.8.8.8", "TCP/80"),
         ("shop/updater", "192.168.1.10", "TCP/443"),
         ("shop/updater", "172.16.5.5", "TCP/443"),

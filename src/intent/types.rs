@@ -381,7 +381,8 @@ pub struct InternetEgress {
     pub workloads: Vec<At<String>>,
     #[serde(default)]
     pub ports: Vec<Port>,
-    /// Defaults to 0.0.0.0/0 except the private ranges 10/8, 172.16/12 and 192.168/16.
+    /// Defaults to 0.0.0.0/0 except the private (10/8, 172.16/12, 192.168/16), shared
+    /// (100.64/10) and link-local (169.254/16, where cloud metadata answers) ranges.
     #[serde(default = "default_internet_to")]
     pub to: Vec<Cidr>,
     #[serde(skip)]
@@ -392,7 +393,9 @@ pub struct InternetEgress {
 pub fn default_internet_to() -> Vec<Cidr> {
     vec![Cidr {
         cidr: "0.0.0.0/0".to_string(),
-        except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(String::from).to_vec(),
+        except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"]
+            .map(String::from)
+            .to_vec(),
     }]
 }
 

@@ -145,12 +145,10 @@ pub struct InternetEgress {
     pub to: Vec<IPBlock>,
 }
 
-/// `internet.egress.to`'s default: everything but the private ranges.
-fn public_internet() -> Vec<IPBlock> {
-    vec![IPBlock {
-        cidr: "0.0.0.0/0".to_string(),
-        except: Some(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(String::from).to_vec()),
-    }]
+/// `internet.egress.to`'s default: everything but the private, shared and link-local ranges.
+pub fn public_internet() -> Vec<IPBlock> {
+    let except = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+    vec![IPBlock { cidr: "0.0.0.0/0".to_string(), except: Some(except.map(String::from).to_vec()) }]
 }
 
 /// The `internet` label: as given, else the default when `workloads` is absent.
