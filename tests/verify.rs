@@ -1,6 +1,7 @@
 //! `verify` on the command line: the generated policies agree with the intent; the mistakes a
 //! generator or a hand edit can make — an AND peer split into an OR, a missing egress half, a
-//! dropped `policyTypes` — make it fail, naming the pair that opened or closed and its ports.
+//! dropped `policyTypes`, `scope: all` leaking into a `managed` server or into an unmanaged
+//! namespace — make it fail, naming the pair that opened or closed and its ports.
 
 mod common;
 
@@ -178,4 +179,99 @@ fn verify_reports_errors_with_exit_status_2() {
     assert!(out.stderr.starts_with("error[invalid-workload]: "), "{}", out.stderr);
     assert_eq!(out.stderr.lines().count(), 2, "the key and the value: {}", out.stderr);
     assert!(out.stderr.contains("`on` is true (a boolean) to kubectl"), "{}", out.stderr);
+}
+
+fn policy<'a>(policies: &'a mut [NetworkPolicy], ns_name: &str) -> &'a mut NetworkPolicy {
+    let (ns, name) = ns_name.split_once('/').unwrap();
+    policies
+        .iter_mut()
+        .find(|p| p.metadata.namespace.as_deref() == Some(ns) && p.metadata.name.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no policy {ns_name}"))
+}
+
+const SERVER_WORKLOADS: &str = "\
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Namespace, metadata: {name: shop}}
+- {apiVersion: v1, kind: Namespace, metadata: {name: monitoring}}
+- {apiVersion: v1, kind: Namespace, metadata: {name: outside}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: prometheus, namespace: monitoring, labels: {app: prometheus}}
+  spec: {containers: [{name: c, image: x}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web, namespace: shop, labels: {app: web, networking/allow-scraper-to-access: 'true'}}
+  spec: {containers: [{name: c, image: x}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: target, namespace: outside, labels: {app: target, networking/allow-scraper-to-access: 'true'}}
+  spec: {containers: [{name: c, image: x}]}
+";
+
+fn server_intent(scope: &str) -> String {
+    format!(
+        "apiVersion: netpol-intent.dev/v1alpha1
+kind: NetworkIntent
+metadata: {{name: shop}}
+spec:
+  namespaces: [shop, monitoring]
+  isolation: [Ingress, Egress]
+  dns: {{enabled: false}}
+  workloads:
+    - {{name: scraper, namespace: monitoring, podSelector: {{matchLabels: {{app: prometheus}}}}}}
+  servers:
+    - {{workload: scraper, targetLabel: networking/allow-scraper-to-access, scope: {scope}, ports: [{{port: 9090}}]}}
+"
+    )
+}
+
+/// `verify` of a server intent against `policies`, with the workloads above.
+fn verify_server(dir: &Path, scope: &str, policies: &[NetworkPolicy]) -> (i32, String) {
+    std::fs::write(dir.join("intent.yaml"), server_intent(scope)).unwrap();
+    std::fs::write(dir.join("workloads.yaml"), SERVER_WORKLOADS).unwrap();
+    std::fs::write(dir.join("policies.yaml"), netpol_intent::policy::render::to_yaml(policies)).unwrap();
+    let [i, w, p] = ["intent.yaml", "workloads.yaml", "policies.yaml"].map(|f| dir.join(f));
+    let args = [
+        "verify",
+        i.to_str().unwrap(),
+        "--workloads",
+        w.to_str().unwrap(),
+        "--policies",
+        p.to_str().unwrap(),
+    ];
+    let out = common::run(&args, "");
+    (out.code, out.stdout.replace(&format!("{}/", dir.display()), ""))
+}
+
+/// `scope: all` where the intent says `managed` (the peer of every namespace), and a server's
+/// targets' side written into an unmanaged namespace: both fail.
+#[test]
+fn scope_all_leaking_into_unmanaged_namespaces_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    for scope in ["managed", "all"] {
+        let policies = generated(&server_intent(scope));
+        assert_eq!(verify_server(tmp.path(), scope, &policies).0, 0, "{scope}");
+    }
+    let mut widened = generated(&server_intent("managed"));
+    let spec = policy(&mut widened, "monitoring/allow-scraper-to-access-egress").spec.as_mut().unwrap();
+    spec.egress.as_mut().unwrap()[0].to.as_mut().unwrap()[0].namespace_selector = Some(Default::default());
+    let (code, out) = verify_server(tmp.path(), "managed", &widened);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("extra (the policies allow it, the intent does not):\n  monitoring/prometheus → outside/target: TCP 9090\n"), "{out}");
+
+    let mut leaked = generated(&server_intent("all"));
+    let mut copy = policy(&mut leaked, "shop/allow-scraper-to-access").clone();
+    copy.metadata.namespace = Some("outside".into());
+    leaked.push(copy);
+    let (code, out) = verify_server(tmp.path(), "all", &leaked);
+    assert_eq!(code, 1, "{out}");
+    // The copy isolates the unmanaged target: what its own side left open closes.
+    assert!(
+        out.contains(
+            "missing (the intent allows it, the policies do not):\n  any address → outside/target: all\n"
+        ),
+        "{out}"
+    );
 }
