@@ -380,6 +380,7 @@ fn writing_into_an_unmanaged_namespace_is_caught() {
 #[test]
 fn an_allowance_of_addresses_on_the_wrong_side_is_caught() {
     let named = [
+        "egress-externals",
         "row to_external",
         "row from_external",
         "row connection_lists",
