@@ -51,12 +51,20 @@ pub enum DiffError {
 /// no namespace is in `default_namespace`). The command line's `diff` is this, plus reading
 /// the files ([`shell::input::collect`]) and printing the report ([`report`]).
 pub fn diff(src: &str, collected: &Collected, default_namespace: &str) -> Result<Report, DiffError> {
-    let valid = load(src).map_err(DiffError::Intent)?;
+    diff_valid(&load(src).map_err(DiffError::Intent)?, collected, default_namespace)
+}
+
+/// [`diff`] of an intent already read and checked.
+pub fn diff_valid(
+    valid: &ValidIntent,
+    collected: &Collected,
+    default_namespace: &str,
+) -> Result<Report, DiffError> {
     let current = policy::read::read(collected, default_namespace).map_err(DiffError::Current)?;
     let intent = valid.intent();
     let scope =
         diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
-    let mut report = diff::diff(&scope, policy::expand::expand(&valid), current.policies);
+    let mut report = diff::diff(&scope, policy::expand::expand(valid), current.policies);
     report.unlisted = current.unlisted.into_iter().map(diff::NotListed::from).collect();
     Ok(report)
 }

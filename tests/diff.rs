@@ -525,3 +525,49 @@ fn symbolic_links_in_a_kustomization_are_read_as_kustomize_reads_them() {
     assert!(!build.status.success());
     assert!(ours.unwrap_err()[0].message.contains("makes a cycle"));
 }
+
+/// The additions change one default, `internet.egress.to` (100.64.0.0/10 and 169.254.0.0/16
+/// excepted too): an intent that did not change, diffed against the policies it generated
+/// before (the examples' output then, kept in `tests/diff/before-additions/`), shows the
+/// `internet-egress` policies changed by those two ranges (each a danger too, since what is
+/// applied allows more) and nothing else.
+#[test]
+fn the_new_internet_egress_default_changes_only_internet_egress_policies() {
+    let before = common::root().join("tests/diff/before-additions");
+    let mut changed = 0;
+    for old in common::files(&before, ".yaml") {
+        let example = old.file_stem().unwrap().to_string_lossy().to_string();
+        let intent =
+            std::fs::read_to_string(common::root().join("examples").join(&example).join("intent.yaml"))
+                .unwrap();
+        let text = std::fs::read_to_string(&old).unwrap();
+        let sources = vec![Source { name: format!("{example}.yaml"), text }];
+        let report = netpol_intent::diff(&intent, &Collected::from(sources), "default").unwrap();
+        assert!(report.added.is_empty() && report.removed.is_empty(), "{example}: {report:?}");
+        assert!(report.unmanaged.is_empty(), "{example}: {report:?}");
+        // The policies applied now allow more than the new ones (the two ranges): each is a
+        // danger too, so that `--fail-on dangers` holds the change up until it is applied.
+        for danger in &report.dangers {
+            assert!(danger.policy.name.starts_with("internet-egress"), "{example}: {danger:?}");
+            assert_eq!(danger.direction, netpol_intent::intent::PolicyType::Egress, "{example}: {danger:?}");
+        }
+        assert_eq!(report.dangers.len(), report.changed.len(), "{example}: {report:?}");
+        for change in &report.changed {
+            assert!(change.policy.name.starts_with("internet-egress"), "{example}: {:?}", change.policy);
+            let lines: Vec<&str> = change
+                .diff
+                .lines()
+                .filter(|l| l.starts_with(['+', '-']) && !l.starts_with("+++") && !l.starts_with("---"))
+                .collect();
+            assert_eq!(
+                lines,
+                ["+        - 100.64.0.0/10", "+        - 169.254.0.0/16"],
+                "{example}: {}",
+                change.diff
+            );
+            changed += 1;
+        }
+        common::golden(&before.join(format!("{example}.txt")), &netpol_intent::report::text(&report, false));
+    }
+    assert!(changed >= 2, "the ingress-egress example's internet-egress policies change");
+}

@@ -128,6 +128,11 @@ fn the_kustomize_overlays_page_runs() {
 }
 
 #[test]
+fn the_intent_page_runs() {
+    run_page("docs/intent.md");
+}
+
+#[test]
 fn the_egress_isolation_checklist_runs() {
     run_page("docs/egress-isolation-checklist.md");
 }

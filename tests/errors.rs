@@ -47,15 +47,49 @@ fn every_workloads_error_case_matches_its_golden_output() {
     }
 }
 
+/// Every intent that is valid but warned about: each `tests/errors/warnings/NAME.yaml` makes
+/// `generate` exit 0 and print its policies on stdout, and print exactly `NAME.txt` (warnings
+/// only) on stderr.
+#[test]
+fn every_warning_case_prints_its_warnings_and_still_generates() {
+    let dir = common::root().join("tests/errors/warnings");
+    let cases = common::files(&dir, ".yaml");
+    assert!(!cases.is_empty(), "expected the warning cases in {}", dir.display());
+    for case in cases {
+        let rel = format!("tests/errors/warnings/{}", case.file_name().unwrap().to_string_lossy());
+        let out = common::run(&["generate", &rel_to_root(&rel)], "");
+        assert_eq!(out.code, 0, "{rel}: a warning keeps the exit status, stderr:\n{}", out.stderr);
+        assert!(out.stdout.starts_with("apiVersion: networking.k8s.io/v1\n"), "{rel}: {}", out.stdout);
+        assert_eq!(
+            out.stdout,
+            netpol_intent::policy::render::to_yaml(
+                &netpol_intent::generate(&std::fs::read_to_string(&case).unwrap()).unwrap()
+            ),
+            "{rel}: the policies, all of them"
+        );
+        let stderr = out.stderr.replace(&rel_to_root(""), "");
+        assert!(!stderr.is_empty(), "{rel}: no warning");
+        for line in stderr.lines().filter(|l| !l.starts_with("  help:")) {
+            assert!(line.starts_with("warning["), "{rel}: {line}");
+            assert!(line.contains(&format!("{rel}:")), "{rel}: every warning names the file: {line}");
+        }
+        common::golden(&case.with_extension("txt"), &stderr);
+        let quiet = common::run(&["--quiet", "generate", &rel_to_root(&rel)], "");
+        assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""), "{rel}: --quiet drops warnings");
+    }
+}
+
 /// Like cargo-deny's snapshot of codes: every code the tool can report is shown by some
-/// golden case of some reader: the intent's (`tests/errors/`), the workloads' (`tests/errors/
-/// workloads/`), the policy files' (`tests/diff/*/expected.stderr`) and the KRM function's
-/// (`tests/krm/*/expected.yaml`, as the tag `code`).
+/// golden case of some reader: the intent's (`tests/errors/`, its warnings in
+/// `tests/errors/warnings/`), the workloads' (`tests/errors/workloads/`), the policy files'
+/// (`tests/diff/*/expected.stderr`) and the KRM function's (`tests/krm/*/expected.yaml`, as the
+/// tag `code`).
 #[test]
 fn every_diagnostic_code_has_a_case() {
     let root = common::root();
     let mut goldens = common::files(&root.join("tests/errors"), ".txt");
     goldens.extend(common::files(&root.join("tests/errors/workloads"), ".txt"));
+    goldens.extend(common::files(&root.join("tests/errors/warnings"), ".txt"));
     for dir in ["tests/diff", "tests/krm"] {
         for case in std::fs::read_dir(root.join(dir)).unwrap() {
             let case = case.unwrap().path();

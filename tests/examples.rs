@@ -74,9 +74,16 @@ fn the_schema_rejects_what_the_decoder_rejects_for_structure() {
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(common::root().join(SCHEMA_FILE)).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    for case in
-        ["unknown-field", "wrong-type", "missing-fields", "wrong-kind", "invalid-names", "invalid-ports"]
-    {
+    for case in [
+        "unknown-field",
+        "wrong-type",
+        "missing-fields",
+        "wrong-kind",
+        "invalid-names",
+        "invalid-ports",
+        "externals-without-cidrs",
+        "unknown-scope",
+    ] {
         let path = common::root().join(format!("tests/errors/{case}.yaml"));
         let docs = netpol_intent::yaml::parse(&std::fs::read_to_string(&path).unwrap(), &Default::default())
             .unwrap();
@@ -104,6 +111,8 @@ fn the_schema_and_the_decoder_refuse_null_for_every_optional_field() {
         "/spec/namespaceLabel",
         "/spec/dns/enabled",
         "/spec/dns/namespace",
+        "/spec/dns/cidrs",
+        "/spec/externals",
         "/spec/workloads/0/podSelector/matchLabels",
         "/spec/internet/ingress/from",
         "/spec/internet/ingress/ports",

@@ -114,7 +114,7 @@ fn the_examples_use_the_workloads_names_and_allow_what_they_say() {
     let intent = valid(&text);
     let spec = &intent.intent().spec;
     let c = &spec.connections[0];
-    assert_eq!((c.from.as_str(), c.to.as_str()), ("billing-frontend", "payments"));
+    assert_eq!((c.from.names()[0].as_str(), c.to.names()[0].as_str()), ("billing-frontend", "payments"));
     assert_eq!(format!("{:?}", c.ports[0].port), "Some(Number(8443))", "the port payments listens on");
     assert_eq!(spec.hubs[0].workload.as_str(), "payments");
     let spokes: Vec<&str> = spec.hubs[0].spokes.iter().map(|s| s.as_str()).collect();
@@ -138,7 +138,7 @@ fn standard_input_and_one_workload_give_a_valid_intent_named_after_its_namespace
     // Alone, the workload is its own hub's spoke through an access label, and its own peer.
     let examples = uncommented(&out.stdout);
     assert!(examples.contains("accessLabel: networking/allow-api-access"), "{examples}");
-    assert_eq!(valid(&examples).intent().spec.connections[0].from.as_str(), "api");
+    assert_eq!(valid(&examples).intent().spec.connections[0].from.names()[0].as_str(), "api");
 
     let named = init(&["--from", "-", "--name", "payments-team"], manifest);
     assert_eq!(valid(&named.stdout).intent().name(), "payments-team");

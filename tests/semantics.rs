@@ -472,7 +472,7 @@ fn internet_ingress_workloads_from() -> Case {
 }
 
 /// `internet.egress`: the source's side only, to the `to` CIDRs (by default everything but the
-/// private ranges), on `ports`.
+/// private, shared and link-local ranges: the additions' new default), on `ports`.
 #[test]
 fn internet_egress_opens_the_sources_side_only() {
     let c = internet_egress();
@@ -482,15 +482,14 @@ fn internet_egress_opens_the_sources_side_only() {
         &["shop/updater"],
         &["Egress"],
         &[],
-        &["to ip(0.0.0.0/0 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16) on TCP/443"],
+        &["to ip(0.0.0.0/0 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16) on TCP/443"],
     );
-    c.allowed(&[
-        ("shop/updater", "8.8.8.8", "TCP/443"),
-        ("shop/updater", "203.0.113.7", "TCP/443"),
-        // Not a private range, so the default `to` covers it (see the report on the contract).
-        ("shop/updater", "169.254.169.254", "TCP/443"),
-    ]);
+    c.allowed(&[("shop/updater", "8.8.8.8", "TCP/443"), ("shop/updater", "203.0.113.7", "TCP/443")]);
     c.denied(&[
+        // Link-local (cloud metadata, a node-local DNS cache) and shared addresses are out.
+        ("shop/updater", "169.254.169.254", "TCP/443"),
+        ("shop/updater", "169.254.20.10", "TCP/443"),
+        ("shop/updater", "100.64.0.10", "TCP/443"),
         ("shop/updater", "8.8.8.8", "TCP/80"),
         ("shop/updater", "192.168.1.10", "TCP/443"),
         ("shop/updater", "172.16.5.5", "TCP/443"),
@@ -686,7 +685,8 @@ fn servers() -> Case {
                 "app=api,networking/allow-scraper-to-access=true,example.com/probe=true",
                 "metrics=TCP/9100",
             )
-            .pod("outside/target", "app=target,example.com/probe=true", ""),
+            .pod("outside/target", "app=target,example.com/probe=true", "")
+            .pod("delta/target", "app=target,networking/allow-scraper-to-access=true", "metrics=TCP/9090"),
     )
 }
 
@@ -920,6 +920,397 @@ fn namespace_label() -> Case {
     )
 }
 
+// ---------------------------------------------------------------------------------------------
+// One test per row of the contract's "Additions" table.
+// ---------------------------------------------------------------------------------------------
+
+/// `connections[]` with `to: <external>`: the source's egress side only, to the external's
+/// `cidrs` (with their `except` ranges), on `ports`; nothing is written on the other side, and
+/// a source whose egress is not isolated needs nothing.
+#[test]
+fn connections_toward_an_external_open_the_sources_side_only() {
+    let c = to_external();
+    c.assert_names(&[
+        "billing/default-deny-all",
+        "shop/allow-web-to-payments-api-egress",
+        "shop/allow-web-to-smtp-relay-egress",
+        "shop/default-deny-all",
+    ]);
+    c.assert_policy(
+        "shop/allow-web-to-payments-api-egress",
+        &["shop/web"],
+        &["Egress"],
+        &[],
+        &["to ip(203.0.113.0/24 except 203.0.113.128/25) on TCP/443"],
+    );
+    c.assert_policy(
+        "shop/allow-web-to-smtp-relay-egress",
+        &["shop/web"],
+        &["Egress"],
+        &[],
+        &["to ip(8.8.8.8/32) ip(192.168.1.10/32) on TCP/587"],
+    );
+    c.allowed(&[
+        ("shop/web", "203.0.113.7", "TCP/443"),
+        ("shop/web", "8.8.8.8", "TCP/587"),
+        ("shop/web", "192.168.1.10", "TCP/587"),
+        // The source's namespace is not managed: its side is open anyway.
+        ("outside/web", "203.0.113.200", "TCP/80"),
+    ]);
+    c.denied(&[
+        ("shop/web", "203.0.113.200", "TCP/443"),
+        ("shop/web", "203.0.113.7", "TCP/80"),
+        ("shop/web", "8.8.8.8", "TCP/443"),
+        ("shop/db", "203.0.113.7", "TCP/443"),
+        // Egress side only: the external may not connect back.
+        ("203.0.113.7", "shop/web", "TCP/443"),
+        ("8.8.8.8", "shop/web", "TCP/587"),
+    ]);
+    // Ingress isolated only: the source's egress side is open, so nothing is generated.
+    let c = to_external_ingress_only();
+    c.assert_names(&["shop/default-deny-all"]);
+    c.allowed(&[("shop/web", "203.0.113.7", "TCP/443"), ("shop/web", "8.8.8.8", "TCP/80")]);
+}
+
+const EXTERNAL_WORKLOADS: &str = "
+  workloads:
+    - name: web
+      namespace: shop
+      podSelector: {matchLabels: {app: web}}
+    - name: outside-web
+      namespace: outside
+      podSelector: {matchLabels: {app: web}}
+  externals:
+    - name: payments-api
+      cidrs: [{cidr: 203.0.113.0/24, except: [203.0.113.128/25]}]
+    - name: smtp-relay
+      cidrs: [{cidr: 8.8.8.8/32}, {cidr: 192.168.1.10/32}]";
+
+fn external_cluster() -> Cluster {
+    Cluster::new()
+        .pod("shop/web", "app=web", "https=TCP/443")
+        .pod("shop/db", "app=db", "")
+        .pod("billing/api", "app=api", "")
+        .pod("outside/web", "app=web", "")
+}
+
+fn to_external() -> Case {
+    Case::new(
+        &format!(
+            "
+  namespaces: [shop, billing]
+  isolation: [Ingress, Egress]
+  dns: {{enabled: false}}{EXTERNAL_WORKLOADS}
+  connections:
+    - {{from: web, to: payments-api, ports: [{{port: 443}}]}}
+    - {{from: web, to: smtp-relay, ports: [{{port: 587}}]}}
+    - {{from: outside-web, to: payments-api}}"
+        ),
+        external_cluster(),
+    )
+}
+
+fn to_external_ingress_only() -> Case {
+    Case::new(
+        &format!(
+            "
+  namespaces: [shop]
+  dns: {{enabled: false}}{EXTERNAL_WORKLOADS}
+  connections:
+    - {{from: web, to: payments-api, ports: [{{port: 443}}]}}"
+        ),
+        external_cluster(),
+    )
+}
+
+/// `connections[]` with `from: <external>`: the destination's ingress side only, from the
+/// external's `cidrs`, on `ports`; nothing when the destination is not managed.
+#[test]
+fn connections_from_an_external_open_the_destinations_side_only() {
+    let c = from_external();
+    c.assert_names(&["billing/default-deny-all", "shop/allow-payments-api-to-web", "shop/default-deny-all"]);
+    c.assert_policy(
+        "shop/allow-payments-api-to-web",
+        &["shop/web"],
+        &["Ingress"],
+        &["from ip(203.0.113.0/24 except 203.0.113.128/25) on TCP/8443"],
+        &[],
+    );
+    c.allowed(&[
+        ("203.0.113.7", "shop/web", "TCP/8443"),
+        // An unmanaged destination admits everything on its own side.
+        ("8.8.8.8", "outside/web", "TCP/80"),
+    ]);
+    c.denied(&[
+        ("203.0.113.200", "shop/web", "TCP/8443"),
+        ("203.0.113.7", "shop/web", "TCP/443"),
+        ("203.0.113.7", "shop/db", "TCP/8443"),
+        ("8.8.8.8", "shop/web", "TCP/8443"),
+        // Ingress side only: the destination may not connect out to the external.
+        ("shop/web", "203.0.113.7", "TCP/8443"),
+    ]);
+}
+
+fn from_external() -> Case {
+    Case::new(
+        &format!(
+            "
+  namespaces: [shop, billing]
+  isolation: [Ingress, Egress]
+  dns: {{enabled: false}}{EXTERNAL_WORKLOADS}
+  connections:
+    - {{from: payments-api, to: web, ports: [{{port: 8443}}]}}
+    - {{from: smtp-relay, to: outside-web}}"
+        ),
+        external_cluster(),
+    )
+}
+
+/// `connections[]` with lists: every pair of the cross product, each as a single connection
+/// would be, with the names a single connection would have.
+#[test]
+fn connections_with_lists_are_every_pair_of_the_cross_product() {
+    let c = connection_lists();
+    c.assert_names(&[
+        "api/allow-web-to-backend",
+        "api/allow-web-to-reports",
+        "api/allow-worker-to-backend",
+        "api/allow-worker-to-reports",
+        "api/default-deny-all",
+        "web/allow-web-to-backend-egress",
+        "web/allow-web-to-payments-api-egress",
+        "web/allow-web-to-reports-egress",
+        "web/allow-worker-to-backend-egress",
+        "web/allow-worker-to-payments-api-egress",
+        "web/allow-worker-to-reports-egress",
+        "web/default-deny-all",
+    ]);
+    c.assert_policy(
+        "api/allow-worker-to-reports",
+        &["api/reports"],
+        &["Ingress"],
+        &["from ns+pods(web/worker) on TCP/8080"],
+        &[],
+    );
+    c.assert_policy(
+        "web/allow-worker-to-backend-egress",
+        &["web/worker"],
+        &["Egress"],
+        &[],
+        &["to ns+pods(api/backend) on TCP/8080"],
+    );
+    c.assert_policy(
+        "web/allow-worker-to-payments-api-egress",
+        &["web/worker"],
+        &["Egress"],
+        &[],
+        &["to ip(203.0.113.0/24) on TCP/443"],
+    );
+    c.allowed(&[
+        ("web/web", "api/backend", "TCP/8080"),
+        ("web/web", "api/reports", "TCP/8080"),
+        ("web/worker", "api/backend", "TCP/8080"),
+        ("web/worker", "api/reports", "TCP/8080"),
+        ("web/web", "203.0.113.7", "TCP/443"),
+        ("web/worker", "203.0.113.200", "TCP/443"),
+    ]);
+    c.denied(&[
+        ("web/web", "api/backend", "TCP/443"),
+        ("web/other", "api/backend", "TCP/8080"),
+        ("api/backend", "api/reports", "TCP/8080"),
+        ("web/worker", "203.0.113.7", "TCP/8080"),
+        ("web/other", "203.0.113.7", "TCP/443"),
+    ]);
+
+    // Two entries turned into one list: the same policies, byte for byte.
+    let head = "
+  namespaces: [web, api]
+  isolation: [Ingress, Egress]
+  dns: {enabled: false}
+  workloads:
+    - {name: web, namespace: web, podSelector: {matchLabels: {app: web}}}
+    - {name: worker, namespace: web, podSelector: {matchLabels: {app: worker}}}
+    - {name: backend, namespace: api, podSelector: {matchLabels: {app: backend}}}
+  externals:
+    - {name: payments-api, cidrs: [{cidr: 203.0.113.0/24}]}
+  connections:";
+    let entries = generate(&intent(&format!(
+        "{head}
+    - {{from: web, to: backend, ports: [{{port: 8080}}]}}
+    - {{from: worker, to: backend, ports: [{{port: 8080}}]}}
+    - {{from: web, to: payments-api, ports: [{{port: 443}}]}}
+    - {{from: worker, to: payments-api, ports: [{{port: 443}}]}}"
+    )));
+    let lists = generate(&intent(&format!(
+        "{head}
+    - {{from: [web, worker], to: backend, ports: [{{port: 8080}}]}}
+    - {{from: [web, worker], to: payments-api, ports: [{{port: 443}}]}}"
+    )));
+    assert_eq!(
+        netpol_intent::policy::render::to_yaml(&lists),
+        netpol_intent::policy::render::to_yaml(&entries),
+        "turning entries into a list renames and changes nothing"
+    );
+}
+
+fn connection_lists() -> Case {
+    Case::new(
+        "
+  namespaces: [web, api]
+  isolation: [Ingress, Egress]
+  dns: {enabled: false}
+  workloads:
+    - {name: web, namespace: web, podSelector: {matchLabels: {app: web}}}
+    - {name: worker, namespace: web, podSelector: {matchLabels: {app: worker}}}
+    - {name: backend, namespace: api, podSelector: {matchLabels: {app: backend}}}
+    - {name: reports, namespace: api, podSelector: {matchLabels: {app: reports}}}
+  externals:
+    - {name: payments-api, cidrs: [{cidr: 203.0.113.0/24}]}
+  connections:
+    - from: [web, worker]
+      to: [backend, reports]
+      ports: [{port: 8080}]
+    - from: [worker, web]
+      to: payments-api
+      ports: [{port: 443}]",
+        Cluster::new()
+            .pod("web/web", "app=web", "")
+            .pod("web/worker", "app=worker", "")
+            .pod("web/other", "app=other", "")
+            .pod("api/backend", "app=backend", "")
+            .pod("api/reports", "app=reports", ""),
+    )
+}
+
+/// `servers[]` with `scope: all`: the server reaches labelled pods in every namespace; its
+/// egress side selects them anywhere, their ingress sides are written in managed namespaces
+/// only (unmanaged ones are open on their own side).
+#[test]
+fn servers_with_scope_all_reach_labelled_pods_in_every_namespace() {
+    let c = servers_scope_all();
+    c.assert_names(&[
+        "monitoring/allow-scraper-to-access",
+        "monitoring/allow-scraper-to-access-egress",
+        "monitoring/default-deny-all",
+        "shop/allow-scraper-to-access",
+        "shop/default-deny-all",
+    ]);
+    c.assert_policy(
+        "monitoring/allow-scraper-to-access-egress",
+        &["monitoring/prometheus"],
+        &["Egress"],
+        &[],
+        &["to ns+pods(shop/web,outside/target,kube-system/dns,delta/target) on TCP/9090"],
+    );
+    c.assert_policy(
+        "shop/allow-scraper-to-access",
+        &["shop/web"],
+        &["Ingress"],
+        &["from ns+pods(monitoring/prometheus) on TCP/9090"],
+        &[],
+    );
+    c.allowed(&[
+        ("monitoring/prometheus", "shop/web", "TCP/9090"),
+        ("monitoring/prometheus", "outside/target", "TCP/9090"),
+        ("monitoring/prometheus", "kube-system/dns", "TCP/9090"),
+    ]);
+    c.denied(&[
+        ("monitoring/prometheus", "outside/target", "TCP/80"),
+        ("monitoring/prometheus", "outside/other", "TCP/9090"),
+        ("monitoring/prometheus", "shop/db", "TCP/9090"),
+        ("monitoring/grafana", "outside/target", "TCP/9090"),
+        ("monitoring/prometheus", "8.8.8.8", "TCP/9090"),
+    ]);
+}
+
+fn servers_scope_all() -> Case {
+    Case::new(
+        "
+  namespaces: [shop, monitoring]
+  isolation: [Ingress, Egress]
+  dns: {enabled: false}
+  workloads:
+    - name: scraper
+      namespace: monitoring
+      podSelector: {matchLabels: {app: prometheus}}
+  servers:
+    - workload: scraper
+      targetLabel: networking/allow-scraper-to-access
+      scope: all
+      ports: [{port: 9090}]",
+        Cluster::new()
+            .pod("monitoring/prometheus", "app=prometheus", "")
+            .pod("monitoring/grafana", "app=grafana", "")
+            .pod("shop/web", "app=web,networking/allow-scraper-to-access=true", "")
+            .pod("shop/db", "app=db,networking/allow-scraper-to-access=false", "")
+            .pod("outside/target", "app=target,networking/allow-scraper-to-access=true", "")
+            .pod("outside/other", "app=other", "")
+            .pod("kube-system/dns", "k8s-app=kube-dns,networking/allow-scraper-to-access=true", "")
+            .pod("delta/target", "app=target,networking/allow-scraper-to-access=true", ""),
+    )
+}
+
+/// `dns.cidrs`: every pod of every managed namespace may reach those addresses on the DNS
+/// ports, egress side only, in the `allow-dns-egress` policy beside the DNS pods.
+#[test]
+fn dns_cidrs_open_every_managed_pods_egress_to_those_addresses() {
+    let c = dns_cidrs();
+    c.assert_names(&[
+        "billing/allow-dns-egress",
+        "billing/default-deny-all",
+        "shop/allow-dns-egress",
+        "shop/default-deny-all",
+    ]);
+    c.assert_policy(
+        "shop/allow-dns-egress",
+        &["shop/web", "shop/db"],
+        &["Egress"],
+        &[],
+        &["to ns+pods(kube-system/coredns) ip(169.254.20.10/32) on UDP/53 TCP/53"],
+    );
+    c.allowed(&[
+        ("shop/web", "169.254.20.10", "UDP/53"),
+        ("billing/pay", "169.254.20.10", "TCP/53"),
+        ("shop/db", "kube-system/coredns", "UDP/53"),
+    ]);
+    c.denied(&[
+        ("shop/web", "169.254.20.10", "TCP/80"),
+        ("shop/web", "169.254.169.254", "UDP/53"),
+        ("shop/web", "8.8.8.8", "UDP/53"),
+        // Egress side only: the cache is no client of the pods.
+        ("169.254.20.10", "shop/web", "UDP/53"),
+    ]);
+    // Ingress isolated only: egress is open, nothing is generated for DNS.
+    let c = dns_cidrs_ingress_only();
+    c.assert_names(&["shop/default-deny-all"]);
+    c.allowed(&[("shop/web", "169.254.20.10", "UDP/53"), ("shop/web", "8.8.8.8", "TCP/80")]);
+}
+
+fn dns_cidrs() -> Case {
+    Case::new(
+        "
+  namespaces: [shop, billing]
+  isolation: [Ingress, Egress]
+  dns:
+    cidrs: [{cidr: 169.254.20.10/32}]",
+        Cluster::new()
+            .pod("shop/web", "app=web", "")
+            .pod("shop/db", "app=db", "")
+            .pod("billing/pay", "app=pay", "")
+            .pod("kube-system/coredns", "k8s-app=kube-dns", ""),
+    )
+}
+
+fn dns_cidrs_ingress_only() -> Case {
+    Case::new(
+        "
+  namespaces: [shop]
+  dns:
+    cidrs: [{cidr: 169.254.20.10/32}]",
+        Cluster::new().pod("shop/web", "app=web", "").pod("kube-system/coredns", "k8s-app=kube-dns", ""),
+    )
+}
+
 /// Every row case, by builder name, for the mutation checks.
 fn row_cases() -> Vec<(&'static str, Case)> {
     vec![
@@ -937,5 +1328,12 @@ fn row_cases() -> Vec<(&'static str, Case)> {
         ("connections", connections()),
         ("new_workloads", new_workloads()),
         ("namespace_label", namespace_label()),
+        ("to_external", to_external()),
+        ("to_external_ingress_only", to_external_ingress_only()),
+        ("from_external", from_external()),
+        ("connection_lists", connection_lists()),
+        ("servers_scope_all", servers_scope_all()),
+        ("dns_cidrs", dns_cidrs()),
+        ("dns_cidrs_ingress_only", dns_cidrs_ingress_only()),
     ]
 }

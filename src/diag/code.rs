@@ -53,6 +53,11 @@ codes! {
     Duplicate = "duplicate": "The same allowance, namespace or list entry declared twice, or claimed by two intents.",
     EgressNotIsolated = "egress-not-isolated": "`internet.egress` without Egress in `isolation`.",
     HubWithoutSpokes = "hub-without-spokes": "A hub with neither `spokes` nor `accessLabel`.",
+    DuplicateExternal = "duplicate-external": "An external defined twice, or a name defined both as a workload and as an external.",
+    ExternalToExternal = "external-to-external": "A connection whose both sides are externals.",
+    NamedPortExternal = "named-port-external": "A named port in a connection toward or from an external, which has no named ports.",
+    ExternalNotAllowed = "external-not-allowed": "An external where only workloads are allowed: in `hubs`, `servers` or `internet`.",
+    DnsEgressIsolated = "dns-egress-isolated": "A warning: Egress isolated in the namespace of the DNS pods, which cuts them off from upstream resolvers and the API server.",
     NullValue = "null-value": "A key with no value, which is not its field's default.",
     // The policies a repository holds.
     InvalidPolicy = "invalid-policy": "A NetworkPolicy that Kubernetes would refuse: a wrong type, an unknown field, no name.",

@@ -88,6 +88,7 @@ fn one_of<T: Copy>(
     let (code, message) = match what {
         "operator" => (Code::InvalidSelector, format!("unknown operator `{s}`")),
         "protocol" => (Code::InvalidPort, format!("unknown protocol `{s}`")),
+        "scope" => (Code::WrongType, format!("unknown scope `{s}`")),
         _ => (Code::WrongType, format!("unknown policy type `{s}`")),
     };
     let d = Diagnostic::error(code, path, node.span, message);
@@ -177,6 +178,7 @@ impl Cx {
             let same_namespace = cx.defaulted(t, "sameNamespace", || false, Cx::boolean);
             let dns = cx.defaulted(t, "dns", Dns::default, Cx::dns);
             let workloads = cx.defaulted(t, "workloads", Vec::new, |cx, n, p| cx.list(n, p, Cx::workload));
+            let externals = cx.defaulted(t, "externals", Vec::new, |cx, n, p| cx.list(n, p, Cx::external));
             let internet = cx.defaulted(t, "internet", Internet::default, Cx::internet);
             let hubs = cx.defaulted(t, "hubs", Vec::new, |cx, n, p| cx.list(n, p, Cx::hub));
             let servers = cx.defaulted(t, "servers", Vec::new, |cx, n, p| cx.list(n, p, Cx::server));
@@ -190,6 +192,7 @@ impl Cx {
                 same_namespace: same_namespace?,
                 dns: dns?,
                 workloads: workloads?,
+                externals: externals?,
                 internet: internet?,
                 hubs: hubs?,
                 servers: servers?,
@@ -243,7 +246,14 @@ impl Cx {
             );
             let pod_selector = cx.defaulted(t, "podSelector", || default.pod_selector, Cx::selector);
             let ports = cx.defaulted(t, "ports", || default.ports, Cx::ports);
-            Some(Dns { enabled: enabled?, namespace: namespace?, pod_selector: pod_selector?, ports: ports? })
+            let cidrs = cx.defaulted(t, "cidrs", Vec::new, |cx, n, p| cx.list(n, p, Cx::cidr));
+            Some(Dns {
+                enabled: enabled?,
+                namespace: namespace?,
+                pod_selector: pod_selector?,
+                ports: ports?,
+                cidrs: cidrs?,
+            })
         })
     }
 
@@ -254,6 +264,22 @@ impl Cx {
                 cx.required(t, "namespace", |cx, n, p| cx.name(n, p, "namespace", names::dns_label));
             let pod_selector = cx.required(t, "podSelector", Cx::selector);
             Some(Workload { name: name?, namespace: namespace?, pod_selector: pod_selector? })
+        })
+    }
+
+    fn external(&mut self, node: &Node, path: &str) -> Option<External> {
+        self.table(node, path, |cx, t| {
+            let name = cx.required(t, "name", |cx, n, p| cx.name(n, p, "external name", names::dns_label));
+            let cidrs = cx.required(t, "cidrs", |cx, n, p| {
+                let list = cx.list(n, p, Cx::cidr)?;
+                if list.is_empty() {
+                    let help = "list the external's addresses, such as `[{cidr: 203.0.113.0/24}]`";
+                    cx.error_help(Code::Empty, p, n.span, "an external needs at least one cidr", help);
+                    return None;
+                }
+                Some(list)
+            });
+            Some(External { name: name?, cidrs: cidrs?, span: node.span, path: path.to_string() })
         })
     }
 
@@ -516,10 +542,16 @@ impl Cx {
             let workload = cx.required(t, "workload", Cx::workload_ref);
             let target_label = cx.required(t, "targetLabel", Cx::label_key);
             let ports = cx.defaulted(t, "ports", Vec::new, Cx::ports);
+            let scope = cx.defaulted(t, "scope", Scope::default, |cx, n, p| {
+                let s = cx.string(n, p)?;
+                let known = Scope::ALL.map(|s| (s.as_str(), s));
+                one_of(cx, (n, p), &s, &known, "scope", "use `managed` or `all`".to_string())
+            });
             Some(Server {
                 workload: workload?,
                 target_label: target_label?,
                 ports: ports?,
+                scope: scope?,
                 span: node.span,
                 path: path.to_string(),
             })
@@ -528,11 +560,25 @@ impl Cx {
 
     fn connection(&mut self, node: &Node, path: &str) -> Option<Connection> {
         self.table(node, path, |cx, t| {
-            let from = cx.required(t, "from", Cx::workload_ref);
-            let to = cx.required(t, "to", Cx::workload_ref);
+            let from = cx.required(t, "from", Cx::names);
+            let to = cx.required(t, "to", Cx::names);
             let ports = cx.defaulted(t, "ports", Vec::new, Cx::ports);
             Some(Connection { from: from?, to: to?, ports: ports?, span: node.span, path: path.to_string() })
         })
+    }
+
+    /// A connection's side: a workload or external name, or a non-empty list of them.
+    fn names(&mut self, node: &Node, path: &str) -> Option<Names> {
+        if node.as_seq().is_none() {
+            return self.workload_ref(node, path).map(Names::One);
+        }
+        let list = self.workload_refs(node, path)?;
+        if list.is_empty() {
+            let help = "name a workload or an external, or list at least one";
+            self.error_help(Code::Empty, path, node.span, "an empty list connects nothing", help);
+            return None;
+        }
+        Some(Names::Many(list))
     }
 
     fn new_workloads(&mut self, node: &Node, path: &str) -> Option<NewWorkloads> {

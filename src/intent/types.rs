@@ -138,6 +138,9 @@ pub struct Spec {
     /// Named groups of pods, referenced by name elsewhere in the file.
     #[serde(default)]
     pub workloads: Vec<Workload>,
+    /// Named addresses outside the cluster, usable as either side of a connection.
+    #[serde(default)]
+    pub externals: Vec<External>,
     #[serde(default)]
     pub internet: Internet,
     /// Hub-and-spoke: many spokes reach one hub.
@@ -179,6 +182,11 @@ pub struct Dns {
     pub pod_selector: LabelSelector,
     #[serde(default = "default_dns_ports")]
     pub ports: Vec<Port>,
+    /// Addresses where DNS may also be reached (a node-local DNS cache, such as
+    /// 169.254.20.10/32), on `ports`: every pod of every managed namespace may reach them when
+    /// Egress is isolated. Omitted or empty: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cidrs: Vec<Cidr>,
 }
 
 fn yes() -> bool {
@@ -210,6 +218,7 @@ impl Default for Dns {
             namespace: default_dns_namespace(),
             pod_selector: default_dns_selector(),
             ports: default_dns_ports(),
+            cidrs: Vec::new(),
         }
     }
 }
@@ -278,6 +287,26 @@ pub struct Workload {
     #[schemars(regex(pattern = DNS_LABEL))]
     pub namespace: At<String>,
     pub pod_selector: LabelSelector,
+}
+
+/// A named set of addresses outside the cluster, usable as either side of a connection: as
+/// `to`, the connection opens the source's egress side only; as `from`, the destination's
+/// ingress side only.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct External {
+    /// Unique across workloads and externals; a DNS-1123 label.
+    #[schemars(regex(pattern = DNS_LABEL))]
+    pub name: At<String>,
+    /// The addresses: each `cidr` minus its `except` ranges. Required, non-empty.
+    #[schemars(length(min = 1))]
+    pub cidrs: Vec<Cidr>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub span: Span,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub path: String,
 }
 
 /// A Kubernetes NetworkPolicyPort.
@@ -381,7 +410,8 @@ pub struct InternetEgress {
     pub workloads: Vec<At<String>>,
     #[serde(default)]
     pub ports: Vec<Port>,
-    /// Defaults to 0.0.0.0/0 except the private ranges 10/8, 172.16/12 and 192.168/16.
+    /// Defaults to 0.0.0.0/0 except the private (10/8, 172.16/12, 192.168/16), shared
+    /// (100.64/10) and link-local (169.254/16, where cloud metadata answers) ranges.
     #[serde(default = "default_internet_to")]
     pub to: Vec<Cidr>,
     #[serde(skip)]
@@ -392,7 +422,9 @@ pub struct InternetEgress {
 pub fn default_internet_to() -> Vec<Cidr> {
     vec![Cidr {
         cidr: "0.0.0.0/0".to_string(),
-        except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(String::from).to_vec(),
+        except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"]
+            .map(String::from)
+            .to_vec(),
     }]
 }
 
@@ -430,6 +462,11 @@ pub struct Server {
     pub target_label: At<String>,
     #[serde(default)]
     pub ports: Vec<Port>,
+    /// Where the targets are: `managed` (the default), pods in the managed namespaces; `all`,
+    /// pods in every namespace (the server's egress side selects them anywhere; the targets'
+    /// ingress sides are still generated in managed namespaces only).
+    #[serde(default)]
+    pub scope: Scope,
     #[serde(skip)]
     #[schemars(skip)]
     pub span: Span,
@@ -438,13 +475,53 @@ pub struct Server {
     pub path: String,
 }
 
+/// The namespaces a server's targets are in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Scope {
+    /// The managed namespaces.
+    #[default]
+    Managed,
+    /// Every namespace.
+    All,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 2] = [Scope::Managed, Scope::All];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Managed => "managed",
+            Scope::All => "all",
+        }
+    }
+}
+
+/// A workload or external name, or a list of them: each is one side of the connection's pairs.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Names {
+    One(#[schemars(regex(pattern = DNS_LABEL))] At<String>),
+    Many(#[schemars(length(min = 1), inner(regex(pattern = DNS_LABEL)))] Vec<At<String>>),
+}
+
+impl Names {
+    /// The names, in the order written.
+    pub fn names(&self) -> &[At<String>] {
+        match self {
+            Names::One(name) => std::slice::from_ref(name),
+            Names::Many(names) => names,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Connection {
-    #[schemars(regex(pattern = DNS_LABEL))]
-    pub from: At<String>,
-    #[schemars(regex(pattern = DNS_LABEL))]
-    pub to: At<String>,
+    /// A workload or an external, or a list of them (at most one side of each pair is an
+    /// external).
+    pub from: Names,
+    /// A workload or an external, or a list of them.
+    pub to: Names,
     #[serde(default)]
     pub ports: Vec<Port>,
     #[serde(skip)]
@@ -464,6 +541,14 @@ pub struct NewWorkloads {
 
 fn default_new_workloads_label() -> At<String> {
     At::new(DEFAULT_NEW_WORKLOADS_LABEL.to_string(), Span::default(), "spec.newWorkloads.label")
+}
+
+impl Connection {
+    /// Every (from, to) pair of the cross product of `from` and `to`, `from` first.
+    pub fn pairs(&self) -> impl Iterator<Item = (&At<String>, &At<String>)> {
+        let to = self.to.names();
+        self.from.names().iter().flat_map(move |f| to.iter().map(move |t| (f, t)))
+    }
 }
 
 impl NetworkIntent {

@@ -1,20 +1,30 @@
-//! The rules that span fields: workload references, duplicates, and combinations the contract
-//! forbids. A [`ValidIntent`] can only be had from [`validate`], so the expansion never sees an
-//! intent that breaks them.
+//! The rules that span fields: workload and external references, duplicates, and combinations
+//! the contract forbids. A [`ValidIntent`] can only be had from [`validate`], so the expansion
+//! never sees an intent that breaks them. What the contract warns about without refusing it
+//! comes with the valid intent ([`ValidIntent::warnings`]).
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::intent::*;
 use crate::yaml::Span;
 
-/// An intent that passed every check, with its workloads indexed by name.
+/// An intent that passed every check, with its workloads and externals indexed by name.
 #[derive(Clone, Debug)]
 pub struct ValidIntent {
     intent: NetworkIntent,
     workloads: BTreeMap<String, usize>,
+    externals: BTreeMap<String, usize>,
     managed: BTreeSet<String>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// What a name in a connection stands for.
+#[derive(Clone, Copy, Debug)]
+pub enum Named<'a> {
+    Workload(&'a Workload),
+    External(&'a External),
 }
 
 impl ValidIntent {
@@ -25,6 +35,19 @@ impl ValidIntent {
     /// The workload of that name; validation made sure it exists.
     pub fn workload(&self, name: &str) -> &Workload {
         &self.intent.spec.workloads[self.workloads[name]]
+    }
+
+    /// The workload or the external of that name; validation made sure it is one of them.
+    pub fn named(&self, name: &str) -> Named<'_> {
+        match self.externals.get(name) {
+            Some(&i) => Named::External(&self.intent.spec.externals[i]),
+            None => Named::Workload(self.workload(name)),
+        }
+    }
+
+    /// What the intent says that is allowed but probably not meant, as warnings.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     pub fn is_managed(&self, namespace: &str) -> bool {
@@ -98,12 +121,16 @@ pub fn validate(intent: NetworkIntent) -> Result<ValidIntent, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let managed = managed(&intent.spec, &mut diags);
     let workloads = workloads(&intent.spec, &mut diags);
-    references(&intent.spec, &workloads, &mut diags);
+    let externals = externals(&intent.spec, &workloads, &mut diags);
+    let names = Defined { workloads: &workloads, externals: &externals };
+    references(&intent.spec, names, &mut diags);
     combinations(&intent, &mut diags);
+    external_connections(&intent.spec, &externals, &mut diags);
     duplicates(&intent.spec, &mut diags);
     duplicate_ports(&intent, &mut diags);
     if diags.is_empty() {
-        Ok(ValidIntent { intent, workloads, managed })
+        let warnings = warnings(&intent, &managed);
+        Ok(ValidIntent { intent, workloads, externals, managed, warnings })
     } else {
         crate::diag::sort(&mut diags);
         Err(diags)
@@ -139,31 +166,118 @@ fn workloads(spec: &Spec, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, usize
     workloads
 }
 
-/// Every workload name used must be defined; a close defined name is the hint.
-fn references(spec: &Spec, workloads: &BTreeMap<String, usize>, diags: &mut Vec<Diagnostic>) {
-    let mut check = |r: &At<String>| {
-        if !workloads.contains_key(r.as_str()) {
+/// The externals by name; one defined twice, or named as a workload is, is an error that
+/// points at the first definition.
+fn externals(
+    spec: &Spec,
+    workloads: &BTreeMap<String, usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, usize> {
+    let mut externals: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, e) in spec.externals.iter().enumerate() {
+        let (first, what) = match (workloads.get(e.name.as_str()), externals.get(e.name.as_str())) {
+            (Some(&w), _) => (spec.workloads[w].name.span, "defined both as a workload and as an external"),
+            (None, Some(&x)) => (spec.externals[x].name.span, "defined twice"),
+            (None, None) => {
+                externals.insert(e.name.value.clone(), i);
+                continue;
+            }
+        };
+        let message = format!("`{}` is {what}", e.name.value);
+        let d = Diagnostic::error(Code::DuplicateExternal, &e.name.path, e.name.span, message);
+        let d = d.with_help(format!(
+            "first defined on line {}; workloads and externals share one set of names",
+            first.start.line
+        ));
+        diags.push(d.also_at(None, Some(first), "first defined here"));
+    }
+    externals
+}
+
+/// The names an intent defines: its workloads' and its externals'.
+#[derive(Clone, Copy)]
+struct Defined<'a> {
+    workloads: &'a BTreeMap<String, usize>,
+    externals: &'a BTreeMap<String, usize>,
+}
+
+impl Defined<'_> {
+    /// Checks a name where only a workload may be (`field` says where, as in "`hubs` take").
+    fn workload(&self, r: &At<String>, field: &str, diags: &mut Vec<Diagnostic>) {
+        if self.externals.contains_key(r.as_str()) {
+            let message = format!("`{}` is an external, but {field} workloads only", r.value);
+            let d = Diagnostic::error(Code::ExternalNotAllowed, &r.path, r.span, message);
+            diags.push(d.with_help(
+                "an external (an address outside the cluster) can be a side of a `connections` entry only",
+            ));
+        } else if !self.workloads.contains_key(r.as_str()) {
             let message = format!("workload `{}` is not defined in `spec.workloads`", r.value);
             let d = Diagnostic::error(Code::UnknownWorkload, &r.path, r.span, message);
-            diags.push(d.suggesting(r, workloads.keys().map(String::as_str), None));
+            diags.push(d.suggesting(r, self.workloads.keys().map(String::as_str), None));
         }
-    };
+    }
+
+    /// Checks a side of a connection: a workload or an external.
+    fn either(&self, r: &At<String>, diags: &mut Vec<Diagnostic>) {
+        if self.externals.is_empty() {
+            return self.workload(r, "`connections` take", diags);
+        }
+        if !self.workloads.contains_key(r.as_str()) && !self.externals.contains_key(r.as_str()) {
+            let message =
+                format!("`{}` is defined in neither `spec.workloads` nor `spec.externals`", r.value);
+            let d = Diagnostic::error(Code::UnknownWorkload, &r.path, r.span, message);
+            let known = self.workloads.keys().chain(self.externals.keys()).map(String::as_str);
+            diags.push(d.suggesting(r, known, None));
+        }
+    }
+}
+
+/// Every name used must be defined: a workload where the contract wants one, a workload or an
+/// external in `connections`; a close defined name is the hint.
+fn references(spec: &Spec, names: Defined, diags: &mut Vec<Diagnostic>) {
     for hub in &spec.hubs {
-        check(&hub.workload);
-        hub.spokes.iter().for_each(&mut check);
+        names.workload(&hub.workload, "`hubs` take", diags);
+        hub.spokes.iter().for_each(|s| names.workload(s, "`hubs` take", diags));
     }
     for server in &spec.servers {
-        check(&server.workload);
+        names.workload(&server.workload, "`servers` take", diags);
     }
     for c in &spec.connections {
-        check(&c.from);
-        check(&c.to);
+        c.from.names().iter().chain(c.to.names()).for_each(|r| names.either(r, diags));
     }
-    if let Some(ingress) = &spec.internet.ingress {
-        ingress.workloads.iter().for_each(&mut check);
+    let internet = [
+        spec.internet.ingress.as_ref().map(|i| &i.workloads),
+        spec.internet.egress.as_ref().map(|e| &e.workloads),
+    ];
+    for w in internet.into_iter().flatten().flatten() {
+        names.workload(w, "`internet` takes", diags);
     }
-    if let Some(egress) = &spec.internet.egress {
-        egress.workloads.iter().for_each(&mut check);
+}
+
+/// The rules of connections with an external side: never an external on both sides, and
+/// port numbers only (an address has no named ports).
+fn external_connections(spec: &Spec, externals: &BTreeMap<String, usize>, diags: &mut Vec<Diagnostic>) {
+    let is_external = |n: &At<String>| externals.contains_key(n.as_str());
+    for c in &spec.connections {
+        for (from, to) in c.pairs().filter(|(f, t)| is_external(f) && is_external(t)) {
+            let message = format!("connection `{}` -> `{}` joins two externals", from.value, to.value);
+            let d = Diagnostic::error(Code::ExternalToExternal, &to.path, to.span, message);
+            diags.push(d.with_help(
+                "at most one side of a connection is an external: netpol-intent allows traffic of pods only",
+            ));
+        }
+        let Some(external) = c.from.names().iter().chain(c.to.names()).find(|n| is_external(n)) else {
+            continue;
+        };
+        for (i, port) in c.ports.iter().enumerate() {
+            let Some(PortValue::Name(name)) = &port.port else { continue };
+            let message = format!("named port `{name}` in a connection with external `{}`", external.value);
+            let d =
+                Diagnostic::error(Code::NamedPortExternal, format!("{}.ports[{i}]", c.path), c.span, message);
+            diags.push(
+                d.with_help("an address outside the cluster has no named ports: write the port number"),
+            );
+        }
     }
 }
 
@@ -186,6 +300,12 @@ fn combinations(intent: &NetworkIntent, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The names of a list, each once, in the order written.
+fn distinct(names: &[At<String>]) -> Vec<&str> {
+    let mut seen = BTreeSet::new();
+    names.iter().map(|n| n.as_str()).filter(|n| seen.insert(*n)).collect()
+}
+
 /// The same allowance declared twice: an error at the second, pointing at the first.
 fn duplicates<'a>(spec: &'a Spec, diags: &mut Vec<Diagnostic>) {
     let ports = |p: &'_ [Port]| -> BTreeSet<Port> { p.iter().cloned().collect() };
@@ -194,9 +314,27 @@ fn duplicates<'a>(spec: &'a Spec, diags: &mut Vec<Diagnostic>) {
         let d = d.with_help(format!("first declared on line {}", first.start.line));
         diags.push(d.also_at(None, Some(first), "first declared here"));
     };
-    for (c, first) in repeats(&spec.connections, |c| (&c.from.value, &c.to.value, ports(&c.ports))) {
-        let what = format!("connection `{}` -> `{}`", c.from.value, c.to.value);
-        duplicate(&c.path, c.span, what, first.span);
+    // A name twice in one list, then a pair (of distinct names) that an earlier connection,
+    // or an earlier pair of the same lists, already declares with the same ports.
+    let mut pairs: BTreeMap<(&str, &str, BTreeSet<Port>), Span> = BTreeMap::new();
+    for c in &spec.connections {
+        for (side, names) in [("from", &c.from), ("to", &c.to)] {
+            for (n, first) in repeats(names.names(), |n| &n.value) {
+                duplicate(&n.path, n.span, format!("`{}` in `{side}`", n.value), first.span);
+            }
+        }
+        for f in distinct(c.from.names()) {
+            for t in distinct(c.to.names()) {
+                match pairs.entry((f, t, ports(&c.ports))) {
+                    Entry::Occupied(first) => {
+                        duplicate(&c.path, c.span, format!("connection `{f}` -> `{t}`"), *first.get())
+                    }
+                    Entry::Vacant(slot) => {
+                        slot.insert(c.span);
+                    }
+                }
+            }
+        }
     }
     let hub_key = |h: &'a Hub| {
         let spokes: BTreeSet<&str> = h.spokes.iter().map(|s| s.as_str()).collect();
@@ -210,7 +348,7 @@ fn duplicates<'a>(spec: &'a Spec, diags: &mut Vec<Diagnostic>) {
             duplicate(&s.path, s.span, format!("spoke `{}`", s.value), first.span);
         }
     }
-    let server_key = |s: &'a Server| (&s.workload.value, &s.target_label.value, ports(&s.ports));
+    let server_key = |s: &'a Server| (&s.workload.value, &s.target_label.value, ports(&s.ports), s.scope);
     for (s, first) in repeats(&spec.servers, server_key) {
         duplicate(&s.path, s.span, format!("server `{}`", s.workload.value), first.span);
     }
@@ -223,4 +361,23 @@ fn duplicates<'a>(spec: &'a Spec, diags: &mut Vec<Diagnostic>) {
             duplicate(&w.path, w.span, format!("workload `{}`", w.value), first.span);
         }
     }
+}
+
+/// The warnings: Egress isolated in the namespace of the DNS pods, which then reach neither
+/// upstream resolvers nor the API server unless the intent allows them.
+fn warnings(intent: &NetworkIntent, managed: &BTreeSet<String>) -> Vec<Diagnostic> {
+    let dns = &intent.spec.dns.namespace;
+    if !intent.isolates(PolicyType::Egress) || !managed.contains(dns.as_str()) {
+        return Vec::new();
+    }
+    let ns = intent.spec.namespaces.iter().find(|ns| ns.value == dns.value).expect("a managed namespace");
+    let message = format!(
+        "Egress is isolated in `{}`, the namespace of the DNS pods: they can reach neither upstream \
+         resolvers nor the API server unless the intent allows it",
+        ns.value
+    );
+    let help = "allow the DNS pods' egress with connections to externals (the upstream resolvers, \
+                the API server), or leave the namespace out of `namespaces`";
+    let d = Diagnostic::new(Severity::Warning, Some(Code::DnsEgressIsolated), message);
+    vec![d.with_path(&ns.path).at(ns.span).with_help(help)]
 }

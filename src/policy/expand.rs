@@ -14,8 +14,8 @@ use k8s_openapi::api::networking::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::intent::validate::ValidIntent;
-use crate::intent::{At, Cidr, LabelSelector, PolicyType, Port, PortValue, Workload};
+use crate::intent::validate::{Named, ValidIntent};
+use crate::intent::{At, Cidr, External, LabelSelector, PolicyType, Port, PortValue, Scope, Workload};
 
 use PolicyType::{Egress, Ingress};
 
@@ -28,6 +28,8 @@ enum Peer<'a> {
     Labelled { namespace: &'a str, label: &'a str },
     /// The pods with `label`="true" in any managed namespace.
     LabelledInManaged { label: &'a str },
+    /// The pods with `label`="true" in any namespace at all.
+    LabelledAnywhere { label: &'a str },
     /// Every pod of every namespace.
     AnyPod,
     /// An IP block.
@@ -37,6 +39,11 @@ enum Peer<'a> {
 impl<'a> Peer<'a> {
     fn workload(w: &'a Workload) -> Self {
         Peer::Pods { namespace: &w.namespace, selector: &w.pod_selector }
+    }
+
+    /// An external's addresses: one IP block per entry of its `cidrs`.
+    fn external(e: &'a External) -> Vec<Self> {
+        e.cidrs.iter().map(Peer::Block).collect()
     }
 }
 
@@ -168,6 +175,11 @@ impl Drafts<'_> {
                 pod_selector: Some(label_true(label)),
                 ip_block: None,
             },
+            Peer::LabelledAnywhere { label } => NetworkPolicyPeer {
+                namespace_selector: Some(meta::LabelSelector::default()),
+                pod_selector: Some(label_true(label)),
+                ip_block: None,
+            },
             Peer::AnyPod => NetworkPolicyPeer {
                 namespace_selector: Some(meta::LabelSelector::default()),
                 pod_selector: None,
@@ -264,13 +276,7 @@ pub fn expand(valid: &ValidIntent) -> Vec<NetworkPolicy> {
     drafts.internet();
     drafts.hubs();
     drafts.servers();
-    // `connections`: explicit pairs.
-    for c in &spec.connections {
-        let (from, to) = (valid.workload(&c.from), valid.workload(&c.to));
-        let identity = format!("connection:{}:{}", *from.name, *to.name);
-        let name = format!("allow-{}-to-{}", *from.name, *to.name);
-        drafts.allow_pair(&identity, &name, from, to, &c.ports);
-    }
+    drafts.connections();
     drafts.finish()
 }
 
@@ -325,8 +331,10 @@ impl Drafts<'_> {
         let from_any = Rule { peers: Some(vec![Peer::AnyPod]), ports: &dns.ports };
         self.allow(&dns.namespace, Ingress, id("dns", "allow-dns"), &dns.pod_selector, from_any);
         let all = LabelSelector::default();
+        // The DNS pods, and `cidrs` (a node-local cache, say) on the same ports: one rule.
+        let peers: Vec<Peer> = std::iter::once(to_dns).chain(dns.cidrs.iter().map(Peer::Block)).collect();
         for ns in self.intent.managed() {
-            let rule = Rule { peers: Some(vec![to_dns]), ports: &dns.ports };
+            let rule = Rule { peers: Some(peers.clone()), ports: &dns.ports };
             self.allow(ns, Egress, id("dns", "allow-dns-egress"), &all, rule);
         }
     }
@@ -385,7 +393,8 @@ impl Drafts<'_> {
         }
     }
 
-    /// `servers`: the server to labelled pods in every managed namespace.
+    /// `servers`: the server to labelled pods in every managed namespace, or (`scope: all`) in
+    /// every namespace, whose ingress sides are still written in managed namespaces only.
     fn servers(&mut self) {
         let valid = self.intent;
         for server in &valid.intent().spec.servers {
@@ -398,8 +407,42 @@ impl Drafts<'_> {
                 let rule = Rule { peers: Some(vec![Peer::workload(s)]), ports: &server.ports };
                 self.allow(ns, Ingress, id(&identity, &name), &targets, rule);
             }
-            let rule = Rule { peers: Some(vec![Peer::LabelledInManaged { label }]), ports: &server.ports };
+            let targets = match server.scope {
+                Scope::Managed => Peer::LabelledInManaged { label },
+                Scope::All => Peer::LabelledAnywhere { label },
+            };
+            let rule = Rule { peers: Some(vec![targets]), ports: &server.ports };
             self.allow(&s.namespace, Egress, id(&identity, format!("{name}-egress")), &s.pod_selector, rule);
+        }
+    }
+
+    /// `connections`: each pair of `from` and `to` as a single connection: both sides between
+    /// workloads; toward an external, the source's egress side only; from an external, the
+    /// destination's ingress side only. A pair's policies are named after it alone, so a list
+    /// names them as the single connections it stands for would be.
+    fn connections(&mut self) {
+        let valid = self.intent;
+        for c in &valid.intent().spec.connections {
+            for (from, to) in c.pairs() {
+                let identity = format!("connection:{}:{}", from.value, to.value);
+                let name = format!("allow-{}-to-{}", from.value, to.value);
+                match (valid.named(from), valid.named(to)) {
+                    (Named::Workload(src), Named::Workload(dst)) => {
+                        self.allow_pair(&identity, &name, src, dst, &c.ports)
+                    }
+                    (Named::Workload(src), Named::External(dst)) => {
+                        let rule = Rule { peers: Some(Peer::external(dst)), ports: &c.ports };
+                        let id = id(identity, format!("{name}-egress"));
+                        self.allow(&src.namespace, Egress, id, &src.pod_selector, rule);
+                    }
+                    (Named::External(src), Named::Workload(dst)) => {
+                        let rule = Rule { peers: Some(Peer::external(src)), ports: &c.ports };
+                        self.allow(&dst.namespace, Ingress, id(identity, name), &dst.pod_selector, rule);
+                    }
+                    // Refused by validation; it would allow nothing anyway.
+                    (Named::External(_), Named::External(_)) => {}
+                }
+            }
         }
     }
 }

@@ -5,8 +5,8 @@
 //! The contract's rule: a connection from S to D is allowed exactly when D's ingress admits it
 //! and S's egress admits it. A side of a pod outside the managed namespaces, or of a direction
 //! not in `isolation`, admits everything; otherwise it admits what the rows ([`rows`]) allow:
-//! every row on both sides, except the `internet` rows, which open one side only. An address
-//! has no side of its own.
+//! every row on both sides, except those that open one side only: the `internet` rows, a
+//! connection toward or from an external, and `dns.cidrs`. An address has no side of its own.
 //!
 //! The result is the engine's semantic diff of the intent's reading against the policies:
 //! `opened` are connections the policies allow beyond the intent (extra), `closed` those the

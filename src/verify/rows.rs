@@ -1,13 +1,14 @@
-//! The rows of the contract's "Meaning" table (`../shared/intent-v1alpha1.md`, the part
-//! before "Additions"), each read on its own, as the table states it. A row allows pod-to-pod
-//! connections on both sides ([`Row::both`]), or opens one side only (the two `internet` rows:
-//! [`Row::ingress_only`], [`Row::egress_only`]). A new row of the contract is one more
-//! implementation of [`Row`] in [`rows`].
+//! The rows of the contract's "Meaning" table (`../shared/intent-v1alpha1.md`) and of its
+//! "Additions" table, each read on its own, as the tables state it. A row allows pod-to-pod
+//! connections on both sides ([`Row::both`]), or opens one side only (the two `internet` rows,
+//! a connection toward or from an external, `dns.cidrs`: [`Row::ingress_only`],
+//! [`Row::egress_only`]). A new row of the contract is one more implementation of [`Row`] in
+//! [`rows`].
 
 use super::model::{blocks, selector, End, Model};
 use crate::engine::selector::Selector;
 use crate::engine::{ConnSet, IpSet};
-use crate::intent::{Hub, Port, Server};
+use crate::intent::{Hub, Port, Scope, Server, Spec};
 
 pub trait Row {
     /// What the row allows from pod class `s` to pod class `d` (both sides).
@@ -40,16 +41,13 @@ pub fn rows<'a>(m: &Model<'a>) -> Vec<Box<dyn Row + 'a>> {
     }
     if spec.dns.enabled {
         rows.push(Box::new(Dns { selector: selector(&spec.dns.pod_selector) }));
+        if !spec.dns.cidrs.is_empty() {
+            rows.push(Box::new(DnsCidrs { to: blocks(&spec.dns.cidrs), ports: spec.dns.ports.clone() }));
+        }
     }
     rows.extend(spec.hubs.iter().map(|h| Box::new(HubRow(h)) as Box<dyn Row + 'a>));
     rows.extend(spec.servers.iter().map(|s| Box::new(ServerRow(s)) as Box<dyn Row + 'a>));
-    for c in &spec.connections {
-        rows.push(Box::new(Pair {
-            from: c.from.value.clone(),
-            to: c.to.value.clone(),
-            ports: c.ports.clone(),
-        }));
-    }
+    rows.extend(connections(spec));
     if let Some(n) = &spec.new_workloads {
         rows.push(Box::new(NewWorkloads { label: n.label.value.clone() }));
     }
@@ -113,13 +111,15 @@ impl Row for HubRow<'_> {
 }
 
 /// `servers[]`: the server workload to pods with `targetLabel`=`"true"` in any managed
-/// namespace, on `ports`.
+/// namespace, on `ports`; with `scope: all`, in every namespace (the targets' sides outside the
+/// managed namespaces are not isolated, so "both sides" holds there too).
 struct ServerRow<'a>(&'a Server);
 
 impl Row for ServerRow<'_> {
     fn both(&self, m: &Model, s: usize, d: usize) -> ConnSet {
         let server = self.0;
-        match m.is(&server.workload, s) && m.is_managed(d) && m.label_true(d, &server.target_label) {
+        let in_scope = server.scope == Scope::All || m.is_managed(d);
+        match m.is(&server.workload, s) && in_scope && m.label_true(d, &server.target_label) {
             true => m.ports(&server.ports, End::Class(d)),
             false => ConnSet::none(),
         }
@@ -139,6 +139,92 @@ impl Row for Pair {
             true => m.ports(&self.ports, End::Class(d)),
             false => ConnSet::none(),
         }
+    }
+}
+
+/// `connections[]`: every pair of the cross product of `from` and `to`, each as a single
+/// connection: between workloads ([`Pair`]), toward an external ([`ToExternal`]) or from one
+/// ([`FromExternal`]). Both sides external is refused by validation.
+fn connections<'a>(spec: &Spec) -> Vec<Box<dyn Row + 'a>> {
+    let external = |name: &str| spec.externals.iter().find(|e| *e.name == name).map(|e| blocks(&e.cidrs));
+    let mut rows: Vec<Box<dyn Row + 'a>> = Vec::new();
+    for c in &spec.connections {
+        for (from, to) in c.pairs() {
+            let (f, t, ports) = (from.value.clone(), to.value.clone(), c.ports.clone());
+            match (external(&f), external(&t)) {
+                (None, None) => rows.push(Box::new(Pair { from: f, to: t, ports })),
+                (None, Some(to)) => rows.push(Box::new(ToExternal { from: f, to, ports })),
+                (Some(from), None) => rows.push(Box::new(FromExternal { from, to: t, ports })),
+                (Some(_), Some(_)) => {}
+            }
+        }
+    }
+    rows
+}
+
+/// `connections[]` with `to: <external>`: egress side only: `from` to the external's `cidrs`,
+/// on `ports`.
+struct ToExternal {
+    from: String,
+    to: IpSet,
+    ports: Vec<Port>,
+}
+
+impl Row for ToExternal {
+    fn egress_only(&self, m: &Model, s: usize, dst: End) -> ConnSet {
+        let End::Address(ip) = dst else { return ConnSet::none() };
+        match m.is(&self.from, s) && self.to.contains(ip) {
+            true => m.ports(&self.ports, dst),
+            false => ConnSet::none(),
+        }
+    }
+
+    fn blocks(&self) -> Vec<IpSet> {
+        vec![self.to.clone()]
+    }
+}
+
+/// `connections[]` with `from: <external>`: ingress side only: the external's `cidrs` to `to`,
+/// on `ports`.
+struct FromExternal {
+    from: IpSet,
+    to: String,
+    ports: Vec<Port>,
+}
+
+impl Row for FromExternal {
+    fn ingress_only(&self, m: &Model, src: End, d: usize) -> ConnSet {
+        // CIDRs hold addresses, never pods (the engine's assumption, docs/connectivity.md).
+        let End::Address(ip) = src else { return ConnSet::none() };
+        match self.from.contains(ip) && m.is(&self.to, d) {
+            true => m.ports(&self.ports, End::Class(d)),
+            false => ConnSet::none(),
+        }
+    }
+
+    fn blocks(&self) -> Vec<IpSet> {
+        vec![self.from.clone()]
+    }
+}
+
+/// `dns.cidrs`: egress side only: every pod of every managed namespace to those addresses, on
+/// `dns.ports` (read only when DNS is enabled).
+struct DnsCidrs {
+    to: IpSet,
+    ports: Vec<Port>,
+}
+
+impl Row for DnsCidrs {
+    fn egress_only(&self, m: &Model, s: usize, dst: End) -> ConnSet {
+        let End::Address(ip) = dst else { return ConnSet::none() };
+        match m.is_managed(s) && self.to.contains(ip) {
+            true => m.ports(&self.ports, dst),
+            false => ConnSet::none(),
+        }
+    }
+
+    fn blocks(&self) -> Vec<IpSet> {
+        vec![self.to.clone()]
     }
 }
 

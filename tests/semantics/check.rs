@@ -108,21 +108,18 @@ pub fn structural_problems(intent: &Intent, policies: &[NetworkPolicy]) -> Vec<S
         {
             out.push(format!("{name}: no netpol-intent.dev/intent annotation naming the intent"));
         }
-        let peers = spec
-            .ingress
-            .iter()
-            .flatten()
-            .flat_map(|r| r.from.iter().flatten())
-            .chain(spec.egress.iter().flatten().flat_map(|r| r.to.iter().flatten()));
-        for peer in peers {
+        let ingress = spec.ingress.iter().flatten().flat_map(|r| r.from.iter().flatten()).map(|p| (true, p));
+        let egress = spec.egress.iter().flatten().flat_map(|r| r.to.iter().flatten()).map(|p| (false, p));
+        for (is_ingress, peer) in ingress.chain(egress) {
             match (&peer.ip_block, &peer.namespace_selector, &peer.pod_selector) {
                 (None, None, None) => out.push(format!("{name}: an empty peer")),
                 (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
                     out.push(format!("{name}: an ipBlock with a selector"))
                 }
                 // The only namespace-wide peer the contract needs is every pod of every
-                // namespace (`dns`); a workload is always a namespace AND a pod selector.
-                (None, Some(ns), None) if *ns != Default::default() => {
+                // namespace, as the DNS pods' clients (`dns`, an ingress rule); a workload is
+                // always a namespace AND a pod selector.
+                (None, Some(ns), None) if !is_ingress || *ns != Default::default() => {
                     out.push(format!("{name}: a peer that names namespaces but no pods: {peer:?}"))
                 }
                 _ => {}

@@ -9,11 +9,21 @@ use super::k8s::{self, Labels, NamedPort, PortCase};
 /// The label Kubernetes sets on every namespace since 1.21.
 pub const METADATA_NAME: &str = "kubernetes.io/metadata.name";
 
-/// Addresses outside the cluster that every model cluster holds: two public ones, the three
-/// private ranges' (one of them inside 10.0.0.0/8 like the pods, but no pod's), and the
-/// link-local cloud metadata address.
-pub const EXTERNALS: [&str; 6] =
-    ["8.8.8.8", "203.0.113.7", "192.168.1.10", "172.16.5.5", "10.250.0.1", "169.254.169.254"];
+/// Addresses outside the cluster that every model cluster holds: public ones (one in the upper
+/// half of 203.0.113.0/24, which examples leave out), the three private ranges' (one of them
+/// inside 10.0.0.0/8 like the pods, but no pod's), the link-local cloud metadata address and
+/// node-local DNS cache address, and one of the shared range 100.64.0.0/10.
+pub const EXTERNALS: [&str; 9] = [
+    "8.8.8.8",
+    "203.0.113.7",
+    "203.0.113.200",
+    "192.168.1.10",
+    "172.16.5.5",
+    "10.250.0.1",
+    "169.254.169.254",
+    "169.254.20.10",
+    "100.64.0.10",
+];
 
 #[derive(Clone, Debug)]
 pub struct Namespace {

@@ -99,6 +99,36 @@ fn generated_policies_allow_exactly_what_the_intent_says() {
         ("a hub with accessLabel", count(&|s| spec(s).hubs.iter().any(|h| h.access_label.is_some()))),
         ("a server", count(&|s| !spec(s).servers.is_empty())),
         ("a connection", count(&|s| !spec(s).connections.is_empty())),
+        (
+            "a connection toward an external",
+            count(&|s| {
+                spec(s)
+                    .connections
+                    .iter()
+                    .any(|c| c.pairs().iter().any(|(_, t)| s.intent.external(t).is_some()))
+            }),
+        ),
+        (
+            "a connection from an external",
+            count(&|s| {
+                spec(s)
+                    .connections
+                    .iter()
+                    .any(|c| c.pairs().iter().any(|(f, _)| s.intent.external(f).is_some()))
+            }),
+        ),
+        ("a connection with a list", count(&|s| spec(s).connections.iter().any(|c| c.pairs().len() > 1))),
+        (
+            "a server with scope all",
+            count(&|s| spec(s).servers.iter().any(|v| v.scope.as_deref() == Some("all"))),
+        ),
+        ("dns.cidrs", count(&|s| spec(s).dns.enabled && !spec(s).dns.cidrs.is_empty())),
+        (
+            "internet.egress with the default to",
+            count(&|s| {
+                spec(s).internet.egress.as_ref().is_some_and(|e| e.to == super::oracle::public_internet())
+            }),
+        ),
         ("newWorkloads", count(&|s| spec(s).new_workloads.is_some())),
         ("a named port", count(&|s| port(s, &|p| matches!(p.port, Some(IntOrString::String(_)))))),
         ("a port range", count(&|s| port(s, &|p| p.end_port.is_some()))),

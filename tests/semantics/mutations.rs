@@ -11,7 +11,9 @@
 //! intents. The three mistakes a structural rule recognises (a split AND peer, a dropped
 //! `policyTypes`, a policy in an unmanaged namespace) must also break that rule at every place.
 
-use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicySpec};
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicySpec,
+};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::check;
@@ -23,8 +25,10 @@ enum Kind {
     Change(fn(&mut NetworkPolicy) -> bool),
     /// Leaves out the policies it holds for.
     Remove(fn(&NetworkPolicy) -> bool),
-    /// Adds a copy of the policy in `delta`, a namespace no intent manages.
-    CopyToUnmanaged,
+    /// Adds a copy of each policy it holds for in `delta`, a namespace no intent manages.
+    CopyToUnmanaged(fn(&NetworkPolicy) -> bool),
+    /// Adds a copy of each policy it changes, changed.
+    AddChanged(fn(&mut NetworkPolicy) -> bool),
 }
 
 struct Mutation {
@@ -37,9 +41,8 @@ impl Mutation {
     fn places(&self, policies: &[NetworkPolicy]) -> Vec<usize> {
         (0..policies.len())
             .filter(|&i| match self.kind {
-                Kind::Change(f) => f(&mut policies[i].clone()),
-                Kind::Remove(f) => f(&policies[i]),
-                Kind::CopyToUnmanaged => true,
+                Kind::Change(f) | Kind::AddChanged(f) => f(&mut policies[i].clone()),
+                Kind::Remove(f) | Kind::CopyToUnmanaged(f) => f(&policies[i]),
             })
             .collect()
     }
@@ -58,10 +61,18 @@ impl Mutation {
                     !places.contains(&(i - 1))
                 });
             }
-            Kind::CopyToUnmanaged => {
+            Kind::CopyToUnmanaged(_) => {
                 for &i in places {
                     let mut copy = policies[i].clone();
                     copy.metadata.namespace = Some("delta".to_string());
+                    out.push(copy);
+                }
+            }
+            Kind::AddChanged(f) => {
+                for &i in places {
+                    let mut copy = policies[i].clone();
+                    f(&mut copy);
+                    copy.metadata.name = Some(format!("{}-mirrored", copy.metadata.name.unwrap_or_default()));
                     out.push(copy);
                 }
             }
@@ -134,6 +145,54 @@ fn widen_a_port(p: &mut NetworkPolicy) -> bool {
     false
 }
 
+/// A policy of one direction whose rules all name addresses only (an external's, the
+/// internet's) becomes the same rules in the other direction: the allowance on the wrong side.
+fn flip_address_side(p: &mut NetworkPolicy) -> bool {
+    let spec = spec(p);
+    let blocks_only = |peers: &Option<Vec<NetworkPolicyPeer>>| {
+        peers.as_ref().is_some_and(|p| !p.is_empty() && p.iter().all(|x| x.ip_block.is_some()))
+    };
+    match spec.policy_types.as_deref() {
+        Some([t]) if t == "Egress" && spec.egress.iter().flatten().all(|r| blocks_only(&r.to)) => {
+            let rules = spec.egress.take().unwrap_or_default();
+            spec.ingress = Some(
+                rules.into_iter().map(|r| NetworkPolicyIngressRule { from: r.to, ports: r.ports }).collect(),
+            );
+            spec.policy_types = Some(vec!["Ingress".to_string()]);
+            true
+        }
+        Some([t]) if t == "Ingress" && spec.ingress.iter().flatten().all(|r| blocks_only(&r.from)) => {
+            let rules = spec.ingress.take().unwrap_or_default();
+            spec.egress = Some(
+                rules.into_iter().map(|r| NetworkPolicyEgressRule { to: r.from, ports: r.ports }).collect(),
+            );
+            spec.policy_types = Some(vec!["Egress".to_string()]);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A peer of the labelled pods of the managed namespaces (`namespaceSelector` with an `In`
+/// expression) selects them in every namespace, as `scope: all` would.
+fn widen_to_every_namespace(p: &mut NetworkPolicy) -> bool {
+    let mut changed = false;
+    for peer in peer_lists(p).into_iter().flatten() {
+        let Some(ns) = &peer.namespace_selector else { continue };
+        if peer.pod_selector.is_some() && ns.match_expressions.as_ref().is_some_and(|e| !e.is_empty()) {
+            peer.namespace_selector = Some(Default::default());
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// The targets' side of a server: an ingress policy named `allow-<server>-to-access`.
+fn is_server_targets_side(p: &NetworkPolicy) -> bool {
+    let name = p.metadata.name.as_deref().unwrap_or_default();
+    name.ends_with("-to-access") && p.spec.as_ref().unwrap().ingress.is_some()
+}
+
 /// The egress half of an allowance: a policy whose only type is Egress, with rules.
 fn is_egress_half(p: &NetworkPolicy) -> bool {
     let spec = p.spec.as_ref().unwrap();
@@ -159,7 +218,23 @@ const REMOVE_DEFAULT_DENY: Mutation =
 const WIDEN_A_PORT: Mutation =
     Mutation { name: "widen a port up to 65535", kind: Kind::Change(widen_a_port) };
 const COPY_TO_UNMANAGED: Mutation =
-    Mutation { name: "copy a policy into an unmanaged namespace", kind: Kind::CopyToUnmanaged };
+    Mutation { name: "copy a policy into an unmanaged namespace", kind: Kind::CopyToUnmanaged(|_| true) };
+const ADDRESSES_ON_THE_WRONG_SIDE: Mutation = Mutation {
+    name: "generate an allowance of addresses on the other side",
+    kind: Kind::Change(flip_address_side),
+};
+const ADDRESSES_ON_BOTH_SIDES: Mutation = Mutation {
+    name: "generate an allowance of addresses on both sides",
+    kind: Kind::AddChanged(flip_address_side),
+};
+const WIDEN_TO_EVERY_NAMESPACE: Mutation = Mutation {
+    name: "select the labelled pods of every namespace, not the managed ones",
+    kind: Kind::Change(widen_to_every_namespace),
+};
+const TARGETS_SIDE_IN_UNMANAGED: Mutation = Mutation {
+    name: "write a server's targets' side into an unmanaged namespace",
+    kind: Kind::CopyToUnmanaged(is_server_targets_side),
+};
 
 /// The row cases and the first random intents, as samples.
 fn subjects() -> Vec<Sample> {
@@ -298,4 +373,29 @@ fn widening_a_port_is_caught() {
 fn writing_into_an_unmanaged_namespace_is_caught() {
     assert_caught(&COPY_TO_UNMANAGED, &["article-ingress", "hub-and-spoke", "ingress-egress"]);
     assert_always_structurally_wrong(&COPY_TO_UNMANAGED, "namespace `delta` is not managed");
+}
+
+/// A connection toward an external opens the source's egress side only, one from an external
+/// the destination's ingress side only (as `internet` does): the other side, or both, is wrong.
+#[test]
+fn an_allowance_of_addresses_on_the_wrong_side_is_caught() {
+    let named = [
+        "egress-externals",
+        "row to_external",
+        "row from_external",
+        "row connection_lists",
+        "row internet_egress",
+        "row internet_ingress_workloads_from",
+    ];
+    assert_caught(&ADDRESSES_ON_THE_WRONG_SIDE, &named);
+    assert_caught(&ADDRESSES_ON_BOTH_SIDES, &named);
+}
+
+/// `scope: all` leaking: a `managed` server that reaches labelled pods of unmanaged namespaces,
+/// or a server's targets' side written into an unmanaged namespace (which isolates its pods).
+#[test]
+fn scope_all_leaking_into_unmanaged_namespaces_is_caught() {
+    assert_caught(&WIDEN_TO_EVERY_NAMESPACE, &["row servers"]);
+    assert_caught(&TARGETS_SIDE_IN_UNMANAGED, &["row servers", "row servers_scope_all"]);
+    assert_always_structurally_wrong(&TARGETS_SIDE_IN_UNMANAGED, "namespace `delta` is not managed");
 }

@@ -1,6 +1,6 @@
-//! What an intent allows, read straight from the contract (`intent-v1alpha1.md`, "Meaning"),
-//! with no use of the crate's own model or expansion: the intent file is read back as plain
-//! JSON into the types below, which apply the contract's defaults themselves.
+//! What an intent allows, read straight from the contract (`intent-v1alpha1.md`, "Meaning" and
+//! "Additions"), with no use of the crate's own model or expansion: the intent file is read
+//! back as plain JSON into the types below, which apply the contract's defaults themselves.
 //!
 //! "A connection from pod S to pod D on a protocol/port is allowed exactly when D's ingress
 //! admits it and S's egress admits it. Pods in namespaces not listed in `spec.namespaces` are
@@ -8,7 +8,9 @@
 //! managed namespace admits everything when its direction is not in `isolation`; otherwise it
 //! admits what one of the table's rows allows. Every row but the two `internet` ones holds on
 //! both sides; `internet.ingress` opens the target's side only, `internet.egress` the source's.
-//! An address outside the cluster has no side of its own.
+//! Of the additions, a connection toward an external and `dns.cidrs` open the source's side
+//! only, a connection from an external the destination's; a connection with lists is each pair
+//! of the cross product. An address outside the cluster has no side of its own.
 //!
 //! The values the contract defines as Kubernetes values (label selectors, ports, `{cidr,
 //! except}` blocks) are matched with the Kubernetes rules in [`super::k8s`]; a CIDR covers the
@@ -50,6 +52,8 @@ pub struct Spec {
     #[serde(default)]
     pub workloads: Vec<Workload>,
     #[serde(default)]
+    pub externals: Vec<External>,
+    #[serde(default)]
     pub internet: Internet,
     #[serde(default)]
     pub hubs: Vec<Hub>,
@@ -79,6 +83,8 @@ pub struct Dns {
     pub pod_selector: LabelSelector,
     #[serde(default = "dns_ports")]
     pub ports: Vec<NetworkPolicyPort>,
+    #[serde(default)]
+    pub cidrs: Vec<IPBlock>,
 }
 
 fn yes() -> bool {
@@ -105,7 +111,13 @@ fn dns_ports() -> Vec<NetworkPolicyPort> {
 
 impl Default for Dns {
     fn default() -> Self {
-        Dns { enabled: true, namespace: kube_system(), pod_selector: kube_dns(), ports: dns_ports() }
+        Dns {
+            enabled: true,
+            namespace: kube_system(),
+            pod_selector: kube_dns(),
+            ports: dns_ports(),
+            cidrs: Vec::new(),
+        }
     }
 }
 
@@ -115,6 +127,14 @@ pub struct Workload {
     pub name: String,
     pub namespace: String,
     pub pod_selector: LabelSelector,
+}
+
+/// A named set of addresses outside the cluster.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct External {
+    pub name: String,
+    pub cidrs: Vec<IPBlock>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,12 +165,10 @@ pub struct InternetEgress {
     pub to: Vec<IPBlock>,
 }
 
-/// `internet.egress.to`'s default: everything but the private ranges.
-fn public_internet() -> Vec<IPBlock> {
-    vec![IPBlock {
-        cidr: "0.0.0.0/0".to_string(),
-        except: Some(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(String::from).to_vec()),
-    }]
+/// `internet.egress.to`'s default: everything but the private, shared and link-local ranges.
+pub fn public_internet() -> Vec<IPBlock> {
+    let except = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+    vec![IPBlock { cidr: "0.0.0.0/0".to_string(), except: Some(except.map(String::from).to_vec()) }]
 }
 
 /// The `internet` label: as given, else the default when `workloads` is absent.
@@ -180,15 +198,42 @@ pub struct Server {
     pub target_label: String,
     #[serde(default)]
     pub ports: Vec<NetworkPolicyPort>,
+    /// `managed` when absent, or `all`.
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Connection {
-    pub from: String,
-    pub to: String,
+    pub from: Names,
+    pub to: Names,
     #[serde(default)]
     pub ports: Vec<NetworkPolicyPort>,
+}
+
+/// A name, or a list of names.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Names {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Names {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Names::One(n) => vec![n.as_str()],
+            Names::Many(list) => list.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl Connection {
+    /// Every (from, to) pair of the cross product.
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        let to = self.to.names();
+        self.from.names().into_iter().flat_map(|f| to.iter().map(move |t| (f, *t))).collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,6 +268,11 @@ impl Intent {
 
     fn isolates(&self, direction: &str) -> bool {
         self.spec.isolation.iter().any(|d| d == direction)
+    }
+
+    /// The external of that name, if it is one.
+    pub fn external(&self, name: &str) -> Option<&External> {
+        self.spec.externals.iter().find(|e| e.name == name)
     }
 
     fn workload(&self, name: &str) -> &Workload {
@@ -318,7 +368,7 @@ impl<'a> Oracle<'a> {
         if !self.managed(d) || !self.intent.isolates("Ingress") {
             return self.all();
         }
-        self.both_sides(src, dst) | self.internet_ingress(src, dst)
+        self.both_sides(src, dst) | self.internet_ingress(src, dst) | self.addresses_ingress(src, dst)
     }
 
     /// What `src`'s own side admits towards `dst`.
@@ -327,7 +377,7 @@ impl<'a> Oracle<'a> {
         if !self.managed(s) || !self.intent.isolates("Egress") {
             return self.all();
         }
-        self.both_sides(src, dst) | self.internet_egress(src, dst)
+        self.both_sides(src, dst) | self.internet_egress(src, dst) | self.addresses_egress(src, dst)
     }
 
     /// The rows that hold on both sides: pod to pod.
@@ -356,19 +406,24 @@ impl<'a> Oracle<'a> {
                 mask |= self.ports(&hub.ports, dst);
             }
         }
-        // `servers[]`: the server to labelled pods of any managed namespace.
+        // `servers[]`: the server to labelled pods of any managed namespace, or of any
+        // namespace with `scope: all`.
         for server in &spec.servers {
+            let all = server.scope.as_deref() == Some("all");
             if self.is(&server.workload, src)
-                && self.intent.is_managed(d_ns)
+                && (all || self.intent.is_managed(d_ns))
                 && d.label_is_true(&server.target_label)
             {
                 mask |= self.ports(&server.ports, dst);
             }
         }
-        // `connections[]`: `from` to `to`.
+        // `connections[]`: `from` to `to`, each pair of workloads.
         for c in &spec.connections {
-            if self.is(&c.from, src) && self.is(&c.to, dst) {
-                mask |= self.ports(&c.ports, dst);
+            for (from, to) in c.pairs() {
+                let workloads = self.intent.external(from).is_none() && self.intent.external(to).is_none();
+                if workloads && self.is(from, src) && self.is(to, dst) {
+                    mask |= self.ports(&c.ports, dst);
+                }
             }
         }
         // `newWorkloads`: within a managed namespace, labelled pods to every pod and back.
@@ -397,6 +452,48 @@ impl<'a> Oracle<'a> {
         } else {
             0
         }
+    }
+
+    /// Connections toward an external (`from` to its `cidrs`) and `dns.cidrs` (every pod of a
+    /// managed namespace to them, on the DNS ports, when DNS is on): the source's side only.
+    fn addresses_egress(&self, src: usize, dst: usize) -> PortMask {
+        let spec = &self.intent.spec;
+        let d = &self.cluster.endpoints[dst];
+        let mut mask = 0;
+        for c in &spec.connections {
+            for (from, to) in c.pairs() {
+                let Some(external) = self.intent.external(to) else { continue };
+                if self.intent.external(from).is_none()
+                    && self.is(from, src)
+                    && external.cidrs.iter().any(|b| k8s::in_block(b, d.ip))
+                {
+                    mask |= self.ports(&c.ports, dst);
+                }
+            }
+        }
+        let in_dns_cidrs = spec.dns.cidrs.iter().any(|b| k8s::in_block(b, d.ip));
+        if spec.dns.enabled && in_dns_cidrs && self.managed(&self.cluster.endpoints[src]) {
+            mask |= self.ports(&spec.dns.ports, dst);
+        }
+        mask
+    }
+
+    /// Connections from an external: its `cidrs` to `to`, the destination's side only.
+    fn addresses_ingress(&self, src: usize, dst: usize) -> PortMask {
+        let s = &self.cluster.endpoints[src];
+        let mut mask = 0;
+        for c in &self.intent.spec.connections {
+            for (from, to) in c.pairs() {
+                let Some(external) = self.intent.external(from) else { continue };
+                if self.intent.external(to).is_none()
+                    && self.is(to, dst)
+                    && external.cidrs.iter().any(|b| k8s::in_block(b, s.ip))
+                {
+                    mask |= self.ports(&c.ports, dst);
+                }
+            }
+        }
+        mask
     }
 
     /// `internet.egress`: the labelled pods of any managed namespace and `workloads` to the

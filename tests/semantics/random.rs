@@ -80,6 +80,17 @@ const BLOCKS: [&str; 7] = [
     r#"{"cidr": "192.168.0.0/16"}"#,
 ];
 
+/// Address blocks for `externals` and `dns.cidrs`: the internet's, a partner's with a part
+/// left out, a node-local DNS cache, and a block that holds pods.
+const EXTERNAL_BLOCKS: [&str; 6] = [
+    r#"{"cidr": "203.0.113.0/24", "except": ["203.0.113.128/25"]}"#,
+    r#"{"cidr": "8.8.8.8/32"}"#,
+    r#"{"cidr": "169.254.20.10/32"}"#,
+    r#"{"cidr": "100.64.0.0/10"}"#,
+    r#"{"cidr": "10.1.0.0/16"}"#,
+    r#"{"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}"#,
+];
+
 fn parse(s: &str) -> Value {
     serde_json::from_str(s).unwrap()
 }
@@ -100,9 +111,14 @@ fn ports(rng: &mut Rng, max: usize, omit: u64) -> Option<Value> {
 }
 
 fn blocks(rng: &mut Rng) -> Value {
+    blocks_of(rng, &BLOCKS)
+}
+
+/// One or two distinct blocks of `from`.
+fn blocks_of(rng: &mut Rng, from: &[&str]) -> Value {
     let mut list: Vec<&str> = Vec::new();
     for _ in 0..1 + rng.below(2) {
-        let b = *rng.pick(&BLOCKS);
+        let b = *rng.pick(from);
         if !list.contains(&b) {
             list.push(b);
         }
@@ -211,6 +227,9 @@ pub fn intent(index: u64) -> String {
             if let Some(p) = ports(rng, 2, 40) {
                 dns.insert("ports".into(), p);
             }
+            if rng.chance(50) {
+                dns.insert("cidrs".into(), blocks_of(rng, &EXTERNAL_BLOCKS));
+            }
             spec.insert("dns".into(), Value::Object(dns));
         }
     }
@@ -221,6 +240,14 @@ pub fn intent(index: u64) -> String {
         .map(|name| json!({"name": name, "namespace": rng.pick(&NAMESPACES), "podSelector": selector(rng)}))
         .collect();
     spec.insert("workloads".into(), json!(workloads));
+    let externals: Vec<String> = (0..rng.below(3)).map(|i| format!("x{i}")).collect();
+    if !externals.is_empty() {
+        let list: Vec<Value> = externals
+            .iter()
+            .map(|name| json!({"name": name, "cidrs": blocks_of(rng, &EXTERNAL_BLOCKS)}))
+            .collect();
+        spec.insert("externals".into(), json!(list));
+    }
 
     let mut internet = serde_json::Map::new();
     if rng.chance(40) {
@@ -265,6 +292,15 @@ pub fn intent(index: u64) -> String {
         if let Some(p) = ports(rng, 2, 30) {
             s.insert("ports".into(), p);
         }
+        match rng.below(6) {
+            0 | 1 => {
+                s.insert("scope".into(), json!("all"));
+            }
+            2 => {
+                s.insert("scope".into(), json!("managed"));
+            }
+            _ => {}
+        }
         let s = Value::Object(s);
         if !servers.contains(&s) {
             servers.push(s);
@@ -274,19 +310,7 @@ pub fn intent(index: u64) -> String {
         spec.insert("servers".into(), json!(servers));
     }
 
-    let mut connections: Vec<Value> = Vec::new();
-    for _ in 0..rng.below(4) {
-        let mut c = serde_json::Map::new();
-        c.insert("from".into(), json!(rng.pick(&names)));
-        c.insert("to".into(), json!(rng.pick(&names)));
-        if let Some(p) = ports(rng, 3, 25) {
-            c.insert("ports".into(), p);
-        }
-        let c = Value::Object(c);
-        if !connections.contains(&c) {
-            connections.push(c);
-        }
-    }
+    let connections = connections(rng, &names, &externals);
     if !connections.is_empty() {
         spec.insert("connections".into(), json!(connections));
     }
@@ -303,6 +327,68 @@ pub fn intent(index: u64) -> String {
         "spec": spec,
     });
     netpol_intent::yaml::emit_one(&netpol_intent::yaml::from_json(&doc))
+}
+
+/// One side of a connection: a name of `names` (or of `externals`, 30% of the time), or a list
+/// of two distinct ones.
+fn side(rng: &mut Rng, names: &[String], externals: &[String]) -> Vec<String> {
+    let pick = |rng: &mut Rng| match externals.is_empty() || !rng.chance(30) {
+        true => rng.pick(names).clone(),
+        false => rng.pick(externals).clone(),
+    };
+    let first = pick(rng);
+    let mut side = vec![first];
+    if rng.chance(35) {
+        let second = pick(rng);
+        if second != side[0] {
+            side.push(second);
+        }
+    }
+    side
+}
+
+/// Up to five connections between workloads and externals, a side sometimes a list, each
+/// valid: never an external on both sides of a pair, port numbers only toward or from an
+/// external, no pair declared twice with the same ports.
+fn connections(rng: &mut Rng, names: &[String], externals: &[String]) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut pairs = std::collections::BTreeSet::new();
+    for _ in 0..rng.below(6) {
+        let (from, to) = (side(rng, names, externals), side(rng, names, externals));
+        let external = |n: &String| externals.contains(n);
+        let cross: Vec<(&String, &String)> =
+            from.iter().flat_map(|f| to.iter().map(move |t| (f, t))).collect();
+        if cross.iter().any(|(f, t)| external(f) && external(t)) {
+            continue;
+        }
+        let mut ports = ports(rng, 3, 25);
+        if from.iter().chain(&to).any(external) {
+            // An address has no named ports: keep the numbers (none left: all ports).
+            ports = ports.map(|p| {
+                Value::Array(
+                    p.as_array().unwrap().iter().filter(|p| !p["port"].is_string()).cloned().collect(),
+                )
+            });
+        }
+        // The ports as a set, as validation compares them.
+        let mut set: Vec<String> =
+            ports.iter().flat_map(|p| p.as_array().unwrap()).map(|p| p.to_string()).collect();
+        set.sort();
+        let key = |(f, t): &(&String, &String)| format!("{f} {t} {}", set.join(" "));
+        if cross.iter().any(|pair| pairs.contains(&key(pair))) {
+            continue;
+        }
+        pairs.extend(cross.iter().map(key));
+        let end = |side: Vec<String>| if side.len() == 1 { json!(side[0]) } else { json!(side) };
+        let mut c = serde_json::Map::new();
+        c.insert("from".into(), end(from));
+        c.insert("to".into(), end(to));
+        if let Some(p) = ports {
+            c.insert("ports".into(), p);
+        }
+        out.push(Value::Object(c));
+    }
+    out
 }
 
 /// Labels that satisfy `selector` where they can: its `matchLabels`, then each expression made

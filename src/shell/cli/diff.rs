@@ -21,7 +21,9 @@ pub(super) fn diff(
     }
     let (name, text) = read_input(intent, io.stdin)?;
     let sources = crate::shell::input::collect::collect(against, io.stdin).map_err(Failure::from)?;
-    let report = crate::diff(&text, &sources, default_namespace).map_err(|e| match e {
+    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
+    super::warn(io, &name, &valid);
+    let report = crate::diff_valid(&valid, &sources, default_namespace).map_err(|e| match e {
         crate::DiffError::Intent(diags) => Failure::in_file(&name, diags),
         crate::DiffError::Current(problems) => Failure(problems),
     })?;

@@ -61,6 +61,7 @@ pub(super) fn verify(
     }
     let (name, text) = read_input(intent, io.stdin)?;
     let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
+    super::warn(io, &name, &valid);
     let w = analyze::read_workloads(workloads, io.stdin)?;
     let p = match policies {
         Some(path) => analyze::read_policies(path, default_namespace, io.stdin)?,

@@ -1,17 +1,13 @@
 //! `generate` (to standard output, or `-o DIR`), `discover` and `copy-binary`: the commands
 //! about intent files.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{read_input, Failure, Io, EXIT_DIFFERENCES, EXIT_OK};
 
 /// The intents at `paths`: files, `-`, or directories (their NetworkIntent files, at least
 /// one), each read and validated; every invalid one is reported.
-fn load_intents(
-    paths: &[PathBuf],
-    stdin: &mut dyn Read,
-) -> Result<Vec<crate::policy::merge::Loaded>, Failure> {
+fn load_intents(paths: &[PathBuf], io: &mut Io) -> Result<Vec<crate::policy::merge::Loaded>, Failure> {
     let mut sources = Vec::new();
     for path in paths {
         if path != Path::new("-") && path.is_dir() {
@@ -21,14 +17,17 @@ fn load_intents(
             }
             sources.extend(found.into_iter().map(|s| (s.name, s.text)));
         } else {
-            sources.push(read_input(path, stdin)?);
+            sources.push(read_input(path, io.stdin)?);
         }
     }
     let mut loaded = Vec::new();
     let mut failures = Vec::new();
     for (file, text) in sources {
         match crate::load(&text) {
-            Ok(intent) => loaded.push(crate::policy::merge::Loaded { file, intent }),
+            Ok(intent) => {
+                super::warn(io, &file, &intent);
+                loaded.push(crate::policy::merge::Loaded { file, intent })
+            }
             Err(diags) => failures.extend(Failure::in_file(&file, diags).0),
         }
     }
@@ -44,7 +43,7 @@ fn no_intent(dir: &Path) -> String {
 
 /// The policies of every intent, merged; an empty result is an error, never empty output.
 pub(super) fn generate(paths: &[PathBuf], io: &mut Io) -> Result<String, Failure> {
-    let loaded = load_intents(paths, io.stdin)?;
+    let loaded = load_intents(paths, io)?;
     let policies = crate::policy::merge::merge(&loaded).map_err(Failure::from)?;
     if policies.is_empty() {
         let files: Vec<&str> = loaded.iter().map(|l| l.file.as_str()).collect();
@@ -94,6 +93,7 @@ pub(super) fn generate_into(intents: &[PathBuf], dir: &Path, io: &mut Io) -> Res
     }
     let (name, text) = read_input(intent, io.stdin)?;
     let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
+    super::warn(io, &name, &valid);
     let policies = crate::policy::expand::expand(&valid);
     let written = crate::shell::outdir::write(dir, valid.intent().name(), &policies)
         .map_err(|e| Failure::message(e.to_string()))?;

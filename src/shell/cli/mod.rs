@@ -254,6 +254,13 @@ impl Failure {
     }
 }
 
+/// Prints the warnings of a valid intent read from `file` on standard error (which `--quiet`
+/// drops); they never change the exit status.
+pub(super) fn warn(io: &mut Io, file: &str, valid: &crate::intent::validate::ValidIntent) {
+    let warnings: Vec<Diagnostic> = valid.warnings().iter().map(|d| d.clone().in_file(file)).collect();
+    let _ = write!(io.stderr, "{}", diag::text::render(&warnings));
+}
+
 impl From<Vec<Diagnostic>> for Failure {
     fn from(diags: Vec<Diagnostic>) -> Failure {
         Failure(diags)

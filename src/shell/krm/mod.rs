@@ -91,6 +91,7 @@ fn process(list: &List, results: &mut Results) -> Option<Vec<String>> {
             return None;
         }
     };
+    results.extend(valid.warnings().iter().map(|d| ctx.result(d.clone())));
     results.extend(undeclared_namespaces(&valid, items, &ctx));
     place(list, (config, &ctx), &valid, &settings, results)
 }
