@@ -100,21 +100,21 @@ impl Cx {
         self.table(node, "", |cx, t| {
             let api_version = cx.required(t, "apiVersion", Cx::string);
             let kind = cx.required(t, "kind", Cx::string);
+            // Another kind of object is one mistake: its kind is the error, not its
+            // apiVersion as well, nor each of its fields.
+            if let Some(k) = kind.as_ref().filter(|k| k.value != KIND) {
+                let message = format!("expected kind `{KIND}`, found `{}`", k.value);
+                let help = format!(
+                    "netpol-intent reads NetworkIntent files only, which start with \
+                     `apiVersion: {API_VERSION}` and `kind: {KIND}`"
+                );
+                cx.error_help(Code::WrongKind, "kind", k.span, message, help);
+                t.ignore_rest();
+                return None;
+            }
             if let Some(v) = api_version.as_ref().filter(|v| v.value != API_VERSION) {
                 let message = format!("unsupported apiVersion `{}`", v.value);
                 cx.error_help(Code::WrongKind, "apiVersion", v.span, message, format!("use `{API_VERSION}`"));
-            }
-            if let Some(k) = kind.as_ref().filter(|k| k.value != KIND) {
-                let message = format!("expected kind `{KIND}`, found `{}`", k.value);
-                cx.error_help(
-                    Code::WrongKind,
-                    "kind",
-                    k.span,
-                    message,
-                    "netpol-intent reads NetworkIntent files only",
-                );
-            }
-            if cx.diags.iter().any(|d| d.code == Some(Code::WrongKind)) {
                 // The rest is read only from a NetworkIntent, but is no unknown field.
                 t.known(&["metadata", "spec"]);
                 return None;
