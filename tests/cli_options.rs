@@ -87,5 +87,5 @@ fn quiet_drops_notes_but_never_errors() {
         assert!(out.stderr.contains("unknown-field"), "{format}: {}", out.stderr);
     }
     let out = common::run(&["-q", "generate", "/no/such/intent.yaml"], "");
-    assert!(out.stderr.contains("cannot read /no/such/intent.yaml"), "{}", out.stderr);
+    assert!(out.stderr.contains("/no/such/intent.yaml: cannot read: "), "{}", out.stderr);
 }

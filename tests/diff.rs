@@ -309,7 +309,8 @@ fn errors_render_as_github_annotations_when_asked() {
     let out = common::run(&["--error-format", "github", "generate", "/no/such/intent.yaml"], "");
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.starts_with("::error title=netpol-intent::cannot read /no/such/intent.yaml"),
+        out.stderr
+            .starts_with("::error file=/no/such/intent.yaml,title=netpol-intent unreadable::cannot read: "),
         "{}",
         out.stderr
     );
@@ -325,7 +326,7 @@ fn errors_render_as_github_annotations_when_asked() {
     );
 
     let out = common::run(&["generate", "tests/errors/unknown-field.yaml"], "");
-    assert!(out.stderr.starts_with("error[missing-field]: "), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error[unknown-field]: "), "{}", out.stderr);
 }
 
 /// A changed policy whose diff is longer than the Markdown report shows, cut where the limit

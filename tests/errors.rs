@@ -155,9 +155,34 @@ fn hostile_input_is_refused_quickly() {
 }
 
 #[test]
-fn a_file_that_cannot_be_read_is_an_error() {
+fn a_file_that_cannot_be_read_is_an_error_that_names_it() {
     let out = common::run(&["generate", "/no/such/intent.yaml"], "");
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("cannot read /no/such/intent.yaml"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("error[unreadable]: /no/such/intent.yaml: cannot read: "),
+        "{}",
+        out.stderr
+    );
     assert_eq!(out.stdout, "");
+    let out = common::run(&["--error-format", "github", "generate", "/no/such/intent.yaml"], "");
+    assert!(
+        out.stderr
+            .starts_with("::error file=/no/such/intent.yaml,title=netpol-intent unreadable::cannot read: "),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A `---` with nothing after it at the end of a file (as editors and generators leave) is
+/// no second document; one with a document after it still is.
+#[test]
+fn a_trailing_empty_document_is_accepted() {
+    let intent = std::fs::read_to_string(common::root().join("examples/hub-and-spoke/intent.yaml")).unwrap();
+    let plain = common::run(&["generate", "-"], &intent);
+    for trailing in ["---\n", "---\n---\n", "--- # the end\n", "...\n---\n"] {
+        let out = common::run(&["generate", "-"], &format!("{intent}{trailing}"));
+        assert_eq!((out.code, &out.stdout), (0, &plain.stdout), "{trailing:?}: {}", out.stderr);
+    }
+    let out = common::run(&["generate", "-"], &format!("---\n{intent}---\n{intent}"));
+    assert!(out.stderr.contains("the file holds 2 documents"), "{}", out.stderr);
 }

@@ -130,6 +130,14 @@ impl Diagnostic {
         self
     }
 
+    /// The help `help`, when there is one (a YAML syntax error's hint, say).
+    pub fn with_help_if(mut self, help: Option<&str>) -> Self {
+        if let Some(help) = help {
+            self.help = Some(help.to_string());
+        }
+        self
+    }
+
     /// The help "did you mean `known`?" for a misspelt `given`, with `known` as the proposed
     /// value, when one of `known` is close; else `otherwise` as the help, if any.
     pub fn suggesting<'a>(

@@ -33,11 +33,19 @@ pub fn parse(src: &str) -> Result<NetworkIntent, Vec<Diagnostic>> {
                     yaml::YamlErrorKind::Invalid => format!("not valid YAML: {}", e.message),
                     yaml::YamlErrorKind::ReadOtherwise => e.message.clone(),
                 };
-                Diagnostic::error(Code::YamlSyntax, "", Span { start: e.pos, end: e.pos }, message)
+                let d = Diagnostic::error(Code::YamlSyntax, "", Span { start: e.pos, end: e.pos }, message);
+                d.with_help_if(e.help.as_deref())
             })
             .collect::<Vec<_>>()
     })?;
-    let node = match docs.as_slice() {
+    // A `---` with nothing after it at the end of the file (as some editors and generators
+    // leave) is no second document.
+    let empty = |doc: &Node| doc.tag.is_none() && doc.as_str() == Some("") && doc.is_null();
+    let docs = match docs.iter().rposition(|doc| !empty(doc)) {
+        Some(last) => &docs[..=last],
+        None => &docs[..0],
+    };
+    let node = match docs {
         [node] => node,
         [] => {
             return Err(vec![Diagnostic::error(

@@ -381,9 +381,9 @@ fn krm(io: &mut Io) -> i32 {
     let mut bytes = Vec::new();
     let run = match io.stdin.read_to_end(&mut bytes) {
         Err(e) => crate::shell::krm::failure(&format!("cannot read standard input: {e}")),
-        Ok(_) => match String::from_utf8(bytes) {
+        Ok(_) => match crate::shell::input::text(diag::STDIN, bytes) {
             Ok(text) => crate::shell::krm::run(&text),
-            Err(_) => crate::shell::krm::failure("standard input is not UTF-8 text"),
+            Err(d) => crate::shell::krm::failure(&format!("standard input is {}", d.message)),
         },
     };
     let _ = io.stderr.write_all(run.log.as_bytes());
@@ -406,8 +406,12 @@ pub fn read_input(path: &Path, stdin: &mut dyn Read) -> Result<(String, String),
         return Ok((diag::STDIN.to_string(), text));
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Failure::message(format!("cannot read {name}: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| Failure::message(format!("{name} is not UTF-8 text")))?;
+    let unreadable = |e: std::io::Error| {
+        let d = Diagnostic::problem(diag::Code::Unreadable, format!("cannot read: {e}"));
+        Failure(vec![d.in_file(&name)])
+    };
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = crate::shell::input::text(&name, bytes).map_err(|d| Failure(vec![*d]))?;
     Ok((name, text))
 }
 

@@ -135,9 +135,9 @@ impl Walk {
             Err(p) => return self.problems.push(*p),
         };
         let file = join_shown(shown, name);
-        let text = match std::fs::read(dir.join(name)).map(String::from_utf8) {
+        let text = match std::fs::read(dir.join(name)).map(|bytes| super::text(&file, bytes)) {
             Ok(Ok(text)) => text,
-            Ok(Err(_)) => return self.unreadable(&file, "not UTF-8 text"),
+            Ok(Err(d)) => return self.problems.push(*d),
             Err(e) => return self.unreadable(&file, &e.to_string()),
         };
         // The resources of a kustomization with problems are followed too, to report all at once.
@@ -235,7 +235,8 @@ pub fn parse(file: &str, text: &str, hint: &str) -> (Vec<Resource>, Vec<Diagnost
         Ok(docs) => docs,
         Err(e) => {
             let at = (e.pos.line, e.pos.col);
-            return (Vec::new(), vec![problem(Code::YamlSyntax, file, at, e.message)]);
+            let d = problem(Code::YamlSyntax, file, at, e.message).with_help_if(e.help.as_deref());
+            return (Vec::new(), vec![d]);
         }
     };
     let empty = "the kustomization is empty: kustomize refuses it";
