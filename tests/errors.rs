@@ -20,6 +20,8 @@ fn every_error_case_matches_its_golden_output() {
         assert_eq!(out.stdout, "", "{rel}: nothing may reach stdout");
         // The golden file shows paths relative to the root, whatever the working directory.
         let stderr = out.stderr.replace(&rel_to_root(""), "");
+        let control = stderr.chars().find(|c| c.is_control() && *c != '\n');
+        assert_eq!(control, None, "{rel}: a control character reaches the terminal");
         for line in stderr.lines().filter(|l| !l.starts_with("  help:")) {
             assert!(line.starts_with("error["), "{rel}: {line}");
             assert!(line.contains(&format!("{rel}:")), "{rel}: every error names the file: {line}");

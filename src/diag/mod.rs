@@ -8,9 +8,11 @@
 mod code;
 pub mod github;
 pub mod krm;
+mod printable;
 pub mod text;
 
 pub use code::Code;
+pub use printable::{escaped, printable, MAX_VALUE};
 
 use crate::yaml::{Pos, Span};
 
@@ -94,12 +96,15 @@ pub struct Diagnostic {
 pub const STDIN: &str = "<stdin>";
 
 impl Diagnostic {
-    /// A diagnostic with a message only; the builders below add the rest.
+    /// A diagnostic with a message only; the builders below add the rest. The text a
+    /// diagnostic is given may echo anything a file holds: its message is made [`printable`]
+    /// (control characters escaped, values in backticks cut), and its help, path, file and
+    /// related messages [`escaped`] (the help is advice, whose commands are never cut).
     pub fn new(severity: Severity, code: Option<Code>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             code,
-            message: message.into(),
+            message: printable(&message.into()),
             help: None,
             proposed: None,
             path: String::new(),
@@ -126,14 +131,14 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(escaped(&help.into()));
         self
     }
 
     /// The help `help`, when there is one (a YAML syntax error's hint, say).
     pub fn with_help_if(mut self, help: Option<&str>) -> Self {
         if let Some(help) = help {
-            self.help = Some(help.to_string());
+            self.help = Some(escaped(help));
         }
         self
     }
@@ -151,13 +156,13 @@ impl Diagnostic {
                 self.help = Some(format!("did you mean `{k}`?"));
                 self.proposed = Some(k.to_string());
             }
-            None => self.help = otherwise,
+            None => self.help = otherwise.map(|h| escaped(&h)),
         }
         self
     }
 
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
+        self.path = escaped(&path.into());
         self
     }
 
@@ -179,7 +184,7 @@ impl Diagnostic {
     }
 
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
-        self.file = Some(file.into());
+        self.file = Some(escaped(&file.into()));
         self
     }
 
@@ -190,7 +195,8 @@ impl Diagnostic {
 
     /// Another place it involves, in `file` (the diagnostic's own when `None`).
     pub fn also_at(mut self, file: Option<&str>, span: Option<Span>, message: impl Into<String>) -> Self {
-        self.related.push(Related { file: file.map(str::to_string), span, message: message.into() });
+        let (file, message) = (file.map(escaped), printable(&message.into()));
+        self.related.push(Related { file, span, message });
         self
     }
 
