@@ -796,6 +796,9 @@ fn an_invalid_intent_is_named_in_the_verdict_and_its_errors_are_listed() {
     );
     let section = "### netpol-intent: `network/invalid.yaml` could not be compared\n\n```text\n\
         error[unknown-field]: network/invalid.yaml:10:7: spec.workloads[0].podSelectr: unknown field `podSelectr`\n\
+        \x20  |\n\
+        10 |       podSelectr: {matchLabels: {app: db}}\n\
+        \x20  |       ^^^^^^^^^^\n\
         \x20 help: did you mean `podSelector`?\n```\n";
     assert!(run.summary.contains(section), "{}", run.summary);
     assert!(run.summary.contains("### netpol-intent diff: intent `shop` in `network/shop.yaml`"));

@@ -71,7 +71,14 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
         let intent = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
         let (collected, against, stdin) = inputs(&case);
 
-        // In memory: reading the tree, then the diff.
+        // In memory: reading the tree, then the diff; errors shown with excerpts of the files.
+        let mut sources = netpol_intent::diag::excerpt::Sources::new();
+        if let Ok(c) = &collected {
+            let disputed = c.disputed.iter().map(|d| &d.source);
+            for s in c.deployed.iter().chain(&c.unlisted).chain(disputed) {
+                sources.add(&s.name, &s.text);
+            }
+        }
         let diffed = collected.map_err(netpol_intent::DiffError::Current);
         match diffed.and_then(|collected| netpol_intent::diff(&intent, &collected, "default")) {
             Ok(report) => {
@@ -83,7 +90,8 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
             }
             Err(netpol_intent::DiffError::Current(problems)) => {
                 assert_eq!(expected_code, 2, "{name}: unexpected errors {problems:?}");
-                let stderr = netpol_intent::diag::text::render(&problems);
+                let cx = netpol_intent::diag::text::Context { sources: &sources, colour: false, omitted: 0 };
+                let stderr = netpol_intent::diag::text::render_with(&problems, &cx);
                 common::golden(&case.join("expected.stderr"), &stderr);
             }
             Err(netpol_intent::DiffError::Intent(diags)) => panic!("{name}: invalid intent {diags:?}"),

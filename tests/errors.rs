@@ -22,9 +22,20 @@ fn every_error_case_matches_its_golden_output() {
         let stderr = out.stderr.replace(&rel_to_root(""), "");
         let control = stderr.chars().find(|c| c.is_control() && *c != '\n');
         assert_eq!(control, None, "{rel}: a control character reaches the terminal");
-        for line in stderr.lines().filter(|l| !l.starts_with("  help:")) {
-            assert!(line.starts_with("error["), "{rel}: {line}");
-            assert!(line.contains(&format!("{rel}:")), "{rel}: every error names the file: {line}");
+        // Each error's first line names the file; under it come the excerpt (a gutter of line
+        // numbers and `|`) and the help, all indented.
+        for line in stderr.lines() {
+            match line.strip_prefix("error") {
+                Some(rest) => {
+                    assert!(rest.starts_with('['), "{rel}: {line}");
+                    assert!(line.contains(&format!("{rel}:")), "{rel}: every error names the file: {line}");
+                }
+                None => assert!(
+                    line.starts_with(' ')
+                        || line.split(" |").next().is_some_and(|n| n.parse::<usize>().is_ok()),
+                    "{rel}: {line}"
+                ),
+            }
         }
         common::golden(&case.with_extension("txt"), &stderr);
     }

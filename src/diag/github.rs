@@ -46,6 +46,16 @@ fn render_one(d: &Diagnostic) -> String {
     command(d.severity, &props, &message)
 }
 
+/// The notice after the first `shown` annotations, when `omitted` more are not printed (GitHub
+/// shows only the first few of a step anyway; the step's log has every one as text).
+pub fn omitted(omitted: usize, shown: usize) -> String {
+    let message = format!(
+        "{omitted} more errors not shown (at most {shown} are printed; run netpol-intent with \
+         `--error-format json` for all of them)"
+    );
+    command(Severity::Info, &["title=netpol-intent".to_string()], &message)
+}
+
 /// `line`, `col`, and, when the span has an extent, `endLine` and (on one line) `endColumn`,
 /// the place of its last character.
 fn range(span: Span) -> Vec<String> {
@@ -90,12 +100,8 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::at;
     use crate::diag::Code;
-    use crate::yaml::Pos;
-
-    fn at(line: usize, col: usize) -> Pos {
-        Pos { line, col, offset: 0 }
-    }
 
     #[test]
     fn annotates_the_file_and_range_titled_with_the_code() {

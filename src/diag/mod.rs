@@ -3,12 +3,16 @@
 //! command line's failure. Each says what (a [`Code`], a one-line message, a help line), how
 //! bad ([`Severity`]), and where (file, position, field path, the object it is about, other
 //! places it involves). They are rendered at the edge, one renderer per format: [`text`] for
-//! people, [`github`] for GitHub Actions' annotations, [`krm`] for a ResourceList's results.
+//! people (with [`excerpt`]s of the source), [`github`] for GitHub Actions' annotations,
+//! [`json`] for programs, [`sarif`] for code scanning, [`krm`] for a ResourceList's results.
 
 mod code;
+pub mod excerpt;
 pub mod github;
+pub mod json;
 pub mod krm;
 mod printable;
+pub mod sarif;
 pub mod text;
 
 pub use code::Code;
@@ -248,6 +252,12 @@ pub fn closest<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
 /// A "did you mean" help line for `given` among `known`, if one is close.
 pub fn did_you_mean<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(given, known).map(|k| format!("did you mean `{k}`?"))
+}
+
+/// The place at `line` and `col`, for tests.
+#[cfg(test)]
+pub(crate) fn at(line: usize, col: usize) -> Pos {
+    Pos { line, col, offset: 0 }
 }
 
 #[cfg(test)]

@@ -15,10 +15,15 @@ const INDENTATION: &str = "check this line's indentation: the keys of one mappin
 const HINTS: &[(&str, &str)] = &[
     ("did not find expected key", INDENTATION),
     ("did not find expected '-' indicator", INDENTATION),
+    ("invalid indentation", INDENTATION),
     (
         "mapping values are not allowed in this context",
         "a `: ` here starts a key where none can be: check this line's indentation (a line \
          indented deeper than the one before continues that line's value), or quote the value",
+    ),
+    (
+        "illegal placement of ':' indicator",
+        "a `:` cannot be here: a `[` list or `{` mapping before it may be missing its closing bracket",
     ),
     ("simple key expect ':'", "a key needs a `:` and a space after it: check this line and the one before"),
     ("expected ',' or ']'", "a `[` list is not closed: end it with `]`, its items separated by `,`"),

@@ -39,6 +39,7 @@ pub fn run_with(args: &[&str], stdin: &[u8], terminal: bool) -> Output {
         stdin: &mut input,
         stdin_is_terminal: terminal,
         stdout_is_terminal: false,
+        stderr_is_terminal: false,
         stdout: &mut stdout,
         stderr: &mut stderr,
     };

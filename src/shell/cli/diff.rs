@@ -22,8 +22,8 @@ pub(super) fn diff(
     let (name, text) = read_input(intent, io.stdin)?;
     let sources = crate::shell::input::collect::collect(against, io.stdin).map_err(Failure::from)?;
     let report = crate::diff(&text, &sources, default_namespace).map_err(|e| match e {
-        crate::DiffError::Intent(diags) => Failure::in_file(&name, diags),
-        crate::DiffError::Current(problems) => Failure(problems),
+        crate::DiffError::Intent(diags) => Failure::in_file(&name, diags).with_source(&name, &text),
+        crate::DiffError::Current(problems) => Failure::from(problems).with_sources(texts(&sources)),
     })?;
     let output = match format {
         Format::Text => crate::report::text(&report, colour),
@@ -31,4 +31,11 @@ pub(super) fn diff(
         Format::Json => crate::report::json(&report),
     };
     Ok((output, if fail_on.fails(&report) { EXIT_DIFFERENCES } else { EXIT_OK }))
+}
+
+/// The name and text of every file collected, for the excerpts of errors in them.
+pub(super) fn texts(collected: &crate::policy::read::Collected) -> impl Iterator<Item = (&str, &str)> {
+    let disputed = collected.disputed.iter().map(|d| &d.source);
+    let all = collected.deployed.iter().chain(&collected.unlisted).chain(disputed);
+    all.map(|s| (s.name.as_str(), s.text.as_str()))
 }

@@ -60,7 +60,8 @@ pub(super) fn verify(
         return Err(Failure::message("only one input can be standard input".to_string()));
     }
     let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
+    let valid =
+        crate::load(&text).map_err(|diags| Failure::in_file(&name, diags).with_source(&name, &text))?;
     let w = analyze::read_workloads(workloads, io.stdin)?;
     let p = match policies {
         Some(path) => analyze::read_policies(path, default_namespace, io.stdin)?,

@@ -5,13 +5,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{read_input, Failure, Io, EXIT_DIFFERENCES, EXIT_OK};
+use crate::diag::excerpt::Sources;
 
 /// The intents at `paths`: files, `-`, or directories (their NetworkIntent files, at least
-/// one), each read and validated; every invalid one is reported.
-fn load_intents(
+/// one), each read and validated, with their texts; every invalid one is reported.
+pub(super) fn load_intents(
     paths: &[PathBuf],
     stdin: &mut dyn Read,
-) -> Result<Vec<crate::policy::merge::Loaded>, Failure> {
+) -> Result<(Vec<crate::policy::merge::Loaded>, Sources), Failure> {
     let mut sources = Vec::new();
     for path in paths {
         if path != Path::new("-") && path.is_dir() {
@@ -25,16 +26,17 @@ fn load_intents(
         }
     }
     let mut loaded = Vec::new();
-    let mut failures = Vec::new();
-    for (file, text) in sources {
-        match crate::load(&text) {
-            Ok(intent) => loaded.push(crate::policy::merge::Loaded { file, intent }),
-            Err(diags) => failures.extend(Failure::in_file(&file, diags).0),
+    let mut failure = Failure::default();
+    for (file, text) in &sources {
+        match crate::load(text) {
+            Ok(intent) => loaded.push(crate::policy::merge::Loaded { file: file.clone(), intent }),
+            Err(diags) => failure.diags.extend(Failure::in_file(file, diags).diags),
         }
     }
-    match failures.is_empty() {
-        true => Ok(loaded),
-        false => Err(Failure(failures)),
+    failure = failure.with_sources(sources.iter().map(|(f, t)| (f.as_str(), t.as_str())));
+    match failure.diags.is_empty() {
+        true => Ok((loaded, failure.sources)),
+        false => Err(failure),
     }
 }
 
@@ -44,8 +46,9 @@ fn no_intent(dir: &Path) -> String {
 
 /// The policies of every intent, merged; an empty result is an error, never empty output.
 pub(super) fn generate(paths: &[PathBuf], io: &mut Io) -> Result<String, Failure> {
-    let loaded = load_intents(paths, io.stdin)?;
-    let policies = crate::policy::merge::merge(&loaded).map_err(Failure::from)?;
+    let (loaded, sources) = load_intents(paths, io.stdin)?;
+    let policies =
+        crate::policy::merge::merge(&loaded).map_err(|diags| Failure { diags, sources: sources.clone() })?;
     if policies.is_empty() {
         let files: Vec<&str> = loaded.iter().map(|l| l.file.as_str()).collect();
         return Err(Failure::message(format!(
@@ -93,7 +96,8 @@ pub(super) fn generate_into(intents: &[PathBuf], dir: &Path, io: &mut Io) -> Res
         )));
     }
     let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
+    let valid =
+        crate::load(&text).map_err(|diags| Failure::in_file(&name, diags).with_source(&name, &text))?;
     let policies = crate::policy::expand::expand(&valid);
     let written = crate::shell::outdir::write(dir, valid.intent().name(), &policies)
         .map_err(|e| Failure::message(e.to_string()))?;

@@ -13,8 +13,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub mod analyze;
 mod diff;
 mod engine;
+mod errors;
 mod generate;
 mod init;
+
+pub use errors::{relative_to, ErrorFormat, Failure, Printing, MAX_PRINTED};
 
 use crate::diag::{self, Diagnostic};
 
@@ -35,9 +38,16 @@ pub const EXIT_ERROR: i32 = 2;
 )]
 struct Cli {
     /// How errors in the intent or the policies are printed on standard error: `text` for
-    /// people, `github` for GitHub Actions' annotations (`::error file=…,line=…::message`)
+    /// people (each with an excerpt of its file), `github` for GitHub Actions' annotations
+    /// (`::error file=…,line=…::message`), `json` for programs (one object a line), `sarif`
+    /// for code scanning (one SARIF 2.1.0 log, also when there is no error). Text and
+    /// annotations stop after the first 50
     #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Text)]
     error_format: ErrorFormat,
+    /// Colour the errors and `diff`'s text report: `auto` when the stream they go to is a
+    /// terminal and NO_COLOR is not set
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     /// Print nothing on standard error but errors: not the summary of `generate -o` and
     /// `init`, nor the note of `discover` when it finds nothing
     #[arg(short, long, global = true)]
@@ -92,10 +102,6 @@ enum Command {
         /// How to print the report
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Colour the text report: `auto` when standard output is a terminal and NO_COLOR is
-        /// not set
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-        color: ColorChoice,
         /// The namespace of a policy that names none (as `kubectl apply -f` without `-n`)
         #[arg(long, value_name = "NAMESPACE", default_value = "default")]
         default_namespace: String,
@@ -222,44 +228,6 @@ impl FailOn {
     }
 }
 
-/// How errors are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ErrorFormat {
-    Text,
-    Github,
-}
-
-/// Why a command failed: diagnostics, each naming its file, kept as data until
-/// [`Failure::render`] prints them in the format asked.
-#[derive(Debug)]
-pub struct Failure(pub Vec<Diagnostic>);
-
-impl Failure {
-    /// A failure of the command line itself: one line, without the `error: ` prefix.
-    pub fn message(message: impl Into<String>) -> Failure {
-        Failure(vec![Diagnostic::failure(message)])
-    }
-
-    /// The diagnostics of the file `file` (`<stdin>` for standard input), which they do not
-    /// name themselves.
-    pub fn in_file(file: &str, diags: Vec<Diagnostic>) -> Failure {
-        Failure(diags.into_iter().map(|d| d.in_file(file)).collect())
-    }
-
-    pub fn render(&self, format: ErrorFormat) -> String {
-        match format {
-            ErrorFormat::Text => diag::text::render(&self.0),
-            ErrorFormat::Github => diag::github::render(&self.0),
-        }
-    }
-}
-
-impl From<Vec<Diagnostic>> for Failure {
-    fn from(diags: Vec<Diagnostic>) -> Failure {
-        Failure(diags)
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -282,6 +250,7 @@ pub struct Io<'a> {
     pub stdin: &'a mut dyn Read,
     pub stdin_is_terminal: bool,
     pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
 }
@@ -294,6 +263,7 @@ pub fn main() -> i32 {
         stdin: &mut stdin.lock(),
         stdin_is_terminal,
         stdout_is_terminal: std::io::stdout().is_terminal(),
+        stderr_is_terminal: std::io::stderr().is_terminal(),
         stdout: &mut std::io::stdout().lock(),
         stderr: &mut std::io::stderr().lock(),
     };
@@ -325,28 +295,50 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         stdin: &mut *io.stdin,
         stdin_is_terminal: io.stdin_is_terminal,
         stdout_is_terminal: io.stdout_is_terminal,
+        stderr_is_terminal: io.stderr_is_terminal,
         stdout: &mut *io.stdout,
         stderr: if cli.quiet { &mut sink } else { &mut *io.stderr },
     };
-    let result = dispatch(cli.command.expect("a command"), &mut quiet);
+    let no_color = std::env::var_os("NO_COLOR");
+    let colour = use_colour(cli.color, io.stdout_is_terminal, no_color.as_deref());
+    let printing = Printing {
+        format: cli.error_format,
+        colour: use_colour(cli.color, io.stderr_is_terminal, no_color.as_deref()),
+        workspace: workspace(),
+    };
+    let result = dispatch(cli.command.expect("a command"), colour, &mut quiet);
     match result {
-        Ok((output, code)) => match io.stdout.write_all(output.as_bytes()).and_then(|()| io.stdout.flush()) {
-            Ok(()) => code,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
-            Err(e) => {
-                let _ = writeln!(io.stderr, "error: cannot write output: {e}");
-                EXIT_ERROR
+        Ok((output, code)) => {
+            if printing.format == ErrorFormat::Sarif {
+                // A code scanning upload needs a log with no results to clear what was found.
+                let _ = write!(io.stderr, "{}", Failure::default().render(&printing));
             }
-        },
+            match io.stdout.write_all(output.as_bytes()).and_then(|()| io.stdout.flush()) {
+                Ok(()) => code,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+                Err(e) => {
+                    let _ = writeln!(io.stderr, "error: cannot write output: {e}");
+                    EXIT_ERROR
+                }
+            }
+        }
         Err(failure) => {
-            let _ = write!(io.stderr, "{}", failure.render(cli.error_format));
+            let _ = write!(io.stderr, "{}", failure.render(&printing));
             EXIT_ERROR
         }
     }
 }
 
-/// Runs one command but `krm`: its output and exit status, or why it failed.
-fn dispatch(command: Command, io: &mut Io) -> Result<(String, i32), Failure> {
+/// `GITHUB_WORKSPACE` (resolved, where it can be) and the working directory, when it is set.
+fn workspace() -> Option<(PathBuf, PathBuf)> {
+    let workspace = PathBuf::from(std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty())?);
+    let workspace = std::fs::canonicalize(&workspace).unwrap_or(workspace);
+    Some((workspace, std::env::current_dir().ok()?))
+}
+
+/// Runs one command but `krm`: its output and exit status, or why it failed. `colour` says
+/// whether to colour what goes to standard output.
+fn dispatch(command: Command, colour: bool, io: &mut Io) -> Result<(String, i32), Failure> {
     match command {
         Command::Generate { intents, output: None } => {
             generate::generate(&intents, io).map(|out| (out, EXIT_OK))
@@ -354,8 +346,7 @@ fn dispatch(command: Command, io: &mut Io) -> Result<(String, i32), Failure> {
         Command::Generate { intents, output: Some(dir) } => generate::generate_into(&intents, &dir, io),
         Command::Discover { dir } => generate::discover(&dir, io),
         Command::CopyBinary { dest } => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
-        Command::Diff { intent, against, format, color, default_namespace, fail_on } => {
-            let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
+        Command::Diff { intent, against, format, default_namespace, fail_on } => {
             diff::diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
         }
         Command::Connectivity { policies, workloads, format, default_namespace } => {
@@ -408,10 +399,10 @@ pub fn read_input(path: &Path, stdin: &mut dyn Read) -> Result<(String, String),
     let name = path.display().to_string();
     let unreadable = |e: std::io::Error| {
         let d = Diagnostic::problem(diag::Code::Unreadable, format!("cannot read: {e}"));
-        Failure(vec![d.in_file(&name)])
+        Failure::from(vec![d.in_file(&name)])
     };
     let bytes = std::fs::read(path).map_err(unreadable)?;
-    let text = crate::shell::input::text(&name, bytes).map_err(|d| Failure(vec![*d]))?;
+    let text = crate::shell::input::text(&name, bytes).map_err(|d| Failure::from(vec![*d]))?;
     Ok((name, text))
 }
 
