@@ -75,7 +75,7 @@ fn main() {
     let policies = netpol_intent::generate(&intent).expect("the intent is valid");
     let generated = start.elapsed();
     let start = Instant::now();
-    let written = netpol_intent::shell::outdir::write(&dir, "big", &policies).expect("generate -o");
+    let written = netpol_intent::shell::outdir::write(&dir, &["big"], &policies).expect("generate -o");
     println!(
         "generate: {} policies in {generated:.2?}; writing the directory: {:.2?} ({written})",
         policies.len(),

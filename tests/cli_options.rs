@@ -65,7 +65,7 @@ fn quiet_drops_notes_but_never_errors() {
     let dir = tmp.path().join("policies").display().to_string();
     let loud = common::run(&["generate", &intent, "-o", &dir], "");
     assert_eq!(loud.code, 0);
-    assert!(loud.stderr.contains("10 written"), "{}", loud.stderr);
+    assert!(loud.stderr.contains("11 written"), "{}", loud.stderr);
     let quiet = common::run(&["--quiet", "generate", &intent, "-o", &dir], "");
     assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
     let short = common::run(&["generate", "-q", &intent, "-o", &dir], "");

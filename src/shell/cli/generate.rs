@@ -84,23 +84,36 @@ pub(super) fn copy_binary(dest: &Path) -> Result<(), Failure> {
     std::fs::rename(&partial, dest).map_err(fail)
 }
 
-/// Writes the policies into `dir` (see [`crate::shell::outdir`]); a summary goes to standard error.
-pub(super) fn generate_into(intents: &[PathBuf], dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
-    let [intent] = intents else {
-        return Err(Failure::message("`generate -o DIR` takes one intent file".to_string()));
-    };
-    if intent != Path::new("-") && intent.is_dir() {
-        return Err(Failure::message(format!(
-            "`generate -o DIR` takes one intent file, not the directory {}",
-            intent.display()
-        )));
+/// Writes the policies of every intent into `dir` (see [`crate::shell::outdir`]), or with
+/// `check` only says what that would change: the diff on standard output, exit status 1 when
+/// DIR is stale. A summary goes to standard error.
+pub(super) fn generate_into(
+    paths: &[PathBuf],
+    dir: &Path,
+    check: bool,
+    io: &mut Io,
+) -> Result<(String, i32), Failure> {
+    let (loaded, sources) = load_intents(paths, io.stdin)?;
+    let policies = crate::policy::merge::merge(&loaded).map_err(|diags| Failure { diags, sources })?;
+    let names: Vec<&str> = loaded.iter().map(|l| l.intent.intent().name()).collect();
+    let failed = |e: crate::shell::outdir::Error| Failure::message(e.to_string());
+    if !check {
+        let written = crate::shell::outdir::write(dir, &names, &policies).map_err(failed)?;
+        let _ = writeln!(io.stderr, "{}: {written}", dir.display());
+        return Ok((String::new(), EXIT_OK));
     }
-    let (name, text) = read_input(intent, io.stdin)?;
-    let valid =
-        crate::load(&text).map_err(|diags| Failure::in_file(&name, diags).with_source(&name, &text))?;
-    let policies = crate::policy::expand::expand(&valid);
-    let written = crate::shell::outdir::write(dir, valid.intent().name(), &policies)
-        .map_err(|e| Failure::message(e.to_string()))?;
-    let _ = writeln!(io.stderr, "{}: {written}", dir.display());
-    Ok((String::new(), EXIT_OK))
+    let checked = crate::shell::outdir::check(dir, &names, &policies).map_err(failed)?;
+    let w = &checked.would;
+    if !checked.is_stale() {
+        let _ = writeln!(io.stderr, "{}: up to date", dir.display());
+        return Ok((String::new(), EXIT_OK));
+    }
+    let _ = writeln!(
+        io.stderr,
+        "{}: stale: {} to write, {} to remove; the same command without `--check` updates it",
+        dir.display(),
+        w.written,
+        w.removed
+    );
+    Ok((checked.diff, EXIT_DIFFERENCES))
 }

@@ -69,9 +69,13 @@ enum Command {
         #[arg(required = true, value_name = "INTENT")]
         intents: Vec<PathBuf>,
         /// Write one file per policy and a kustomization.yaml into this directory instead
-        /// (one intent file only; see docs/output-directory.md)
+        /// (see docs/output-directory.md)
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// With `-o DIR`: write nothing, print what would change in DIR as a diff, and exit 1
+        /// when DIR is stale (0 when it is up to date)
+        #[arg(long, requires = "output")]
+        check: bool,
     },
     /// Print the NetworkIntent files under a directory, one per line
     ///
@@ -340,10 +344,12 @@ fn workspace() -> Option<(PathBuf, PathBuf)> {
 /// whether to colour what goes to standard output.
 fn dispatch(command: Command, colour: bool, io: &mut Io) -> Result<(String, i32), Failure> {
     match command {
-        Command::Generate { intents, output: None } => {
+        Command::Generate { intents, output: None, .. } => {
             generate::generate(&intents, io).map(|out| (out, EXIT_OK))
         }
-        Command::Generate { intents, output: Some(dir) } => generate::generate_into(&intents, &dir, io),
+        Command::Generate { intents, output: Some(dir), check } => {
+            generate::generate_into(&intents, &dir, check, io)
+        }
         Command::Discover { dir } => generate::discover(&dir, io),
         Command::CopyBinary { dest } => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
         Command::Diff { intent, against, format, default_namespace, fail_on } => {
