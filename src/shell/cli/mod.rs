@@ -94,11 +94,17 @@ enum Command {
         #[arg(value_name = "PATH")]
         dest: PathBuf,
     },
-    /// Compare what an intent generates with the NetworkPolicies in a file, a directory or
+    /// Compare what intents generate with the NetworkPolicies in a file, a directory or
     /// standard input; exit 0 when they match, 1 when they differ (see --fail-on), 2 on error
+    ///
+    /// Several intents give one report per intent, in the order of their files; JSON reports
+    /// follow one another as separate documents. Intents that share a name or a namespace are
+    /// an error.
     Diff {
-        /// The NetworkIntent file, or `-` for standard input
-        intent: PathBuf,
+        /// NetworkIntent files, directories (each file under it whose document is a
+        /// NetworkIntent, see `discover`), or `-` for standard input
+        #[arg(required = true, value_name = "INTENT")]
+        intents: Vec<PathBuf>,
         /// The current policies: a YAML file, a directory (through its kustomization when it has
         /// one, else every YAML file in it, recursively) or `-`
         #[arg(long, value_name = "PATH")]
@@ -114,6 +120,10 @@ enum Command {
         /// more than the intent generates); or nothing. Errors always exit 2
         #[arg(long, value_enum, default_value_t = FailOn::Differences)]
         fail_on: FailOn,
+        /// A label to leave out of the comparison on both sides, such as the tracking label a
+        /// deployer adds to what it applies (Argo CD's `app.kubernetes.io/instance`); repeatable
+        #[arg(long, value_name = "KEY")]
+        ignore_label: Vec<String>,
     },
     /// Print every connection the policies allow among the workloads: between workloads, and
     /// between workloads and addresses (see docs/connectivity.md)
@@ -352,8 +362,8 @@ fn dispatch(command: Command, colour: bool, io: &mut Io) -> Result<(String, i32)
         }
         Command::Discover { dir } => generate::discover(&dir, io),
         Command::CopyBinary { dest } => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
-        Command::Diff { intent, against, format, default_namespace, fail_on } => {
-            diff::diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
+        Command::Diff { intents, against, format, default_namespace, fail_on, ignore_label } => {
+            diff::diff(&intents, &against, format, colour, &default_namespace, fail_on, &ignore_label, io)
         }
         Command::Connectivity { policies, workloads, format, default_namespace } => {
             engine::connectivity(&policies, &workloads, format, &default_namespace, io)
