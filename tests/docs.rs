@@ -91,6 +91,11 @@ fn every_intent_in_the_docs_generates() {
 }
 
 #[test]
+fn the_errors_page_runs() {
+    run_page("docs/errors.md");
+}
+
+#[test]
 fn the_diff_page_runs() {
     run_page("docs/diff.md");
 }

@@ -199,3 +199,25 @@ fn a_trailing_empty_document_is_accepted() {
     let out = common::run(&["generate", "-"], &format!("---\n{intent}---\n{intent}"));
     assert!(out.stderr.contains("the file holds 2 documents"), "{}", out.stderr);
 }
+
+/// Each format of the errors, as the binary prints it from the root for a relative path:
+/// `tests/errors/formats/CASE.FORMAT` for the cases there are, one per renderer of `src/diag/`
+/// (text is every case above).
+#[test]
+fn every_error_format_matches_its_golden_output() {
+    let root = common::root();
+    for case in ["unknown-workload", "duplicates"] {
+        let rel = format!("tests/errors/{case}.yaml");
+        for format in ["github", "json", "sarif"] {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_netpol-intent"))
+                .args(["--error-format", format, "generate", &rel])
+                .current_dir(&root)
+                .env_remove("GITHUB_WORKSPACE")
+                .output()
+                .unwrap();
+            assert_eq!((out.status.code(), out.stdout.as_slice()), (Some(2), &b""[..]), "{case} {format}");
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            common::golden(&root.join(format!("tests/errors/formats/{case}.{format}")), &stderr);
+        }
+    }
+}
