@@ -47,7 +47,7 @@ fn render_one(d: &Diagnostic) -> String {
 }
 
 /// The notice after the first `shown` annotations, when `omitted` more are not printed (GitHub
-/// shows only the first few of a step anyway; the step's log has every one as text).
+/// shows only the first few of a step anyway).
 pub fn omitted(omitted: usize, shown: usize) -> String {
     let message = format!(
         "{omitted} more errors not shown (at most {shown} are printed; run netpol-intent with \
