@@ -49,7 +49,9 @@ fn drift(dir: &Path) -> (usize, usize, usize) {
         .collect();
     listed.sort();
     let resources: String = listed.iter().map(|f| format!("- {f}\n")).collect();
-    std::fs::write(dir.join("kustomization.yaml"), format!("resources:\n{resources}")).unwrap();
+    // Still netpol-intent's (its marker first), so that `--check` compares it too.
+    let marker = netpol_intent::shell::outdir::KUSTOMIZATION_MARKER;
+    std::fs::write(dir.join("kustomization.yaml"), format!("{marker}\nresources:\n{resources}")).unwrap();
     (changed, removed, added)
 }
 
@@ -75,14 +77,25 @@ fn main() {
     let policies = netpol_intent::generate(&intent).expect("the intent is valid");
     let generated = start.elapsed();
     let start = Instant::now();
-    let written = netpol_intent::shell::outdir::write(&dir, "big", &policies).expect("generate -o");
+    let written = netpol_intent::shell::outdir::write(&dir, &["big"], &policies).expect("generate -o");
     println!(
         "generate: {} policies in {generated:.2?}; writing the directory: {:.2?} ({written})",
         policies.len(),
         start.elapsed()
     );
+    let check = |what: &str| {
+        let start = Instant::now();
+        let checked = netpol_intent::shell::outdir::check(&dir, &["big"], &policies).expect("--check");
+        let (stale, lines) = (checked.is_stale(), checked.diff.lines().count());
+        println!(
+            "generate -o --check of the {what} directory: {:.2?} (stale: {stale}, {lines} diff lines)",
+            start.elapsed()
+        );
+    };
+    check("written");
     let (changed, removed, added) = drift(&dir);
     println!("drift: {changed} files changed, {removed} removed, {added} stale added");
+    check("drifted");
 
     support::show_peak_rss("the setup");
     support::reset_peak_rss();

@@ -51,20 +51,28 @@ pub enum DiffError {
 /// no namespace is in `default_namespace`). The command line's `diff` is this, plus reading
 /// the files ([`shell::input::collect`]) and printing the report ([`report`]).
 pub fn diff(src: &str, collected: &Collected, default_namespace: &str) -> Result<Report, DiffError> {
-    diff_valid(&load(src).map_err(DiffError::Intent)?, collected, default_namespace)
+    let valid = load(src).map_err(DiffError::Intent)?;
+    let current = policy::read::read(collected, default_namespace).map_err(DiffError::Current)?;
+    Ok(diff_current(&valid, &current, &[]))
 }
 
-/// [`diff`] of an intent already read and checked.
-pub fn diff_valid(
-    valid: &ValidIntent,
-    collected: &Collected,
-    default_namespace: &str,
-) -> Result<Report, DiffError> {
-    let current = policy::read::read(collected, default_namespace).map_err(DiffError::Current)?;
+/// The diff of a valid intent against the current policies, read; the labels `ignored` (such
+/// as a deployer's tracking label) taken out of both sides before they are compared. The
+/// managed-by label, which says which policies are an intent's, is never ignored.
+pub fn diff_current(valid: &ValidIntent, current: &policy::read::Current, ignored: &[String]) -> Report {
+    let ignored: Vec<String> =
+        ignored.iter().filter(|k| *k != policy::ownership::MANAGED_BY_LABEL).cloned().collect();
+    let ignored = &ignored[..];
     let intent = valid.intent();
     let scope =
         diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
-    let mut report = diff::diff(&scope, policy::expand::expand(valid), current.policies);
-    report.unlisted = current.unlisted.into_iter().map(diff::NotListed::from).collect();
-    Ok(report)
+    let generated =
+        policy::expand::expand(valid).into_iter().map(|p| policy::normalize::without_labels(p, ignored));
+    let policies = current.policies.iter().cloned().map(|mut p| {
+        p.policy = policy::normalize::without_labels(p.policy, ignored);
+        p
+    });
+    let mut report = diff::diff(&scope, generated.collect(), policies.collect());
+    report.unlisted = current.unlisted.iter().cloned().map(diff::NotListed::from).collect();
+    report
 }

@@ -598,6 +598,15 @@ fn the_presync_check_fails_the_sync_on_dangerous_drift_only() {
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
     assert_eq!(stdout(&clean), "intent `shop`: 0 to add, 0 to change, 0 to remove, 4 unchanged\n");
 
+    // Label tracking: every policy Argo CD applied carries `app.kubernetes.io/instance`, which
+    // the check ignores (`--ignore-label`); without it, each would be reported as changed.
+    let tracked = check(&dir, Some("live-label-tracking.yaml"));
+    assert_eq!(stdout(&tracked), "intent `shop`: 0 to add, 0 to change, 0 to remove, 4 unchanged\n");
+    let intent = dir.join("network-intent.yaml").display().to_string();
+    let live = common::root().join("tests/argocd/live-label-tracking.yaml").display().to_string();
+    let unignored = common::run(&["diff", &intent, "--against", &live, "--fail-on", "dangers"], "");
+    assert!(unignored.stdout.contains("0 to add, 4 to change"), "{}", unignored.stdout);
+
     // A deleted default-deny-all leaves `shop` open now; the sync puts it back, so it goes on.
     let removed = check(&dir, Some("live-default-deny-removed.yaml"));
     assert_eq!(removed.status.code(), Some(0), "{}", text(&removed));

@@ -65,7 +65,7 @@ fn quiet_drops_notes_but_never_errors() {
     let dir = tmp.path().join("policies").display().to_string();
     let loud = common::run(&["generate", &intent, "-o", &dir], "");
     assert_eq!(loud.code, 0);
-    assert!(loud.stderr.contains("10 written"), "{}", loud.stderr);
+    assert!(loud.stderr.contains("11 written"), "{}", loud.stderr);
     let quiet = common::run(&["--quiet", "generate", &intent, "-o", &dir], "");
     assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
     let short = common::run(&["generate", "-q", &intent, "-o", &dir], "");
@@ -87,5 +87,38 @@ fn quiet_drops_notes_but_never_errors() {
         assert!(out.stderr.contains("unknown-field"), "{format}: {}", out.stderr);
     }
     let out = common::run(&["-q", "generate", "/no/such/intent.yaml"], "");
-    assert!(out.stderr.contains("cannot read /no/such/intent.yaml"), "{}", out.stderr);
+    assert!(out.stderr.contains("/no/such/intent.yaml: cannot read: "), "{}", out.stderr);
+}
+
+/// Errors are coloured as `--color` (a global option) says, and when standard error is a
+/// terminal; never when it is not, unless asked.
+#[test]
+fn errors_are_coloured_on_a_terminal_or_when_asked() {
+    let bad = common::root().join("tests/errors/unknown-field.yaml").display().to_string();
+    let plain = common::run(&["generate", &bad], "");
+    assert!(!plain.stderr.contains('\x1b'), "{}", plain.stderr);
+    let always = common::run(&["--color", "always", "generate", &bad], "");
+    assert!(always.stderr.starts_with("\x1b[1;31merror[unknown-field]\x1b[0m: "), "{:?}", always.stderr);
+    let after = common::run(&["generate", &bad, "--color", "always"], "");
+    assert_eq!(after.stderr, always.stderr, "a global option, after the subcommand too");
+
+    let run = |args: &[&str]| {
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut io = netpol_intent::shell::cli::Io {
+            stdin: &mut std::io::empty(),
+            stdin_is_terminal: false,
+            stdout_is_terminal: false,
+            stderr_is_terminal: true,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        };
+        let argv: Vec<&str> = std::iter::once("netpol-intent").chain(args.iter().copied()).collect();
+        netpol_intent::shell::cli::run(argv, &mut io);
+        String::from_utf8(stderr).unwrap()
+    };
+    // NO_COLOR is read from the environment; with it unset here, a terminal gets colour.
+    if std::env::var_os("NO_COLOR").is_none() {
+        assert!(run(&["generate", &bad]).contains("\x1b[1;31merror"));
+    }
+    assert!(!run(&["--color", "never", "generate", &bad]).contains('\x1b'));
 }

@@ -71,7 +71,14 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
         let intent = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
         let (collected, against, stdin) = inputs(&case);
 
-        // In memory: reading the tree, then the diff.
+        // In memory: reading the tree, then the diff; errors shown with excerpts of the files.
+        let mut sources = netpol_intent::diag::excerpt::Sources::new();
+        if let Ok(c) = &collected {
+            let disputed = c.disputed.iter().map(|d| &d.source);
+            for s in c.deployed.iter().chain(&c.unlisted).chain(disputed) {
+                sources.add(&s.name, &s.text);
+            }
+        }
         let diffed = collected.map_err(netpol_intent::DiffError::Current);
         match diffed.and_then(|collected| netpol_intent::diff(&intent, &collected, "default")) {
             Ok(report) => {
@@ -83,7 +90,8 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
             }
             Err(netpol_intent::DiffError::Current(problems)) => {
                 assert_eq!(expected_code, 2, "{name}: unexpected errors {problems:?}");
-                let stderr = netpol_intent::diag::text::render(&problems);
+                let cx = netpol_intent::diag::text::Context { sources: &sources, colour: false, omitted: 0 };
+                let stderr = netpol_intent::diag::text::render_with(&problems, &cx);
                 common::golden(&case.join("expected.stderr"), &stderr);
             }
             Err(netpol_intent::DiffError::Intent(diags)) => panic!("{name}: invalid intent {diags:?}"),
@@ -309,7 +317,8 @@ fn errors_render_as_github_annotations_when_asked() {
     let out = common::run(&["--error-format", "github", "generate", "/no/such/intent.yaml"], "");
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.starts_with("::error title=netpol-intent::cannot read /no/such/intent.yaml"),
+        out.stderr
+            .starts_with("::error file=/no/such/intent.yaml,title=netpol-intent unreadable::cannot read: "),
         "{}",
         out.stderr
     );
@@ -325,7 +334,7 @@ fn errors_render_as_github_annotations_when_asked() {
     );
 
     let out = common::run(&["generate", "tests/errors/unknown-field.yaml"], "");
-    assert!(out.stderr.starts_with("error[missing-field]: "), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error[unknown-field]: "), "{}", out.stderr);
 }
 
 /// A changed policy whose diff is longer than the Markdown report shows, cut where the limit
@@ -570,4 +579,90 @@ fn the_new_internet_egress_default_changes_only_internet_egress_policies() {
         common::golden(&before.join(format!("{example}.txt")), &netpol_intent::report::text(&report, false));
     }
     assert!(changed >= 2, "the ingress-egress example's internet-egress policies change");
+}
+
+/// Several intents: one report per intent, in the order of the files, each what that intent
+/// alone gives; JSON reports are one document each; the status is the worst report's; intents
+/// that share a namespace are an error naming both files.
+#[test]
+fn several_intents_give_one_report_each_in_the_order_of_their_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("both").display().to_string();
+    let a = common::root().join("examples/hub-and-spoke/intent.yaml").display().to_string();
+    let b = common::root().join("examples/article-ingress/intent.yaml").display().to_string();
+    assert_eq!(common::run(&["generate", &a, "-o", &dir], "").code, 0);
+    let alone = |intent: &str, format: &str| {
+        common::run(&["diff", intent, "--against", &dir, "--format", format], "")
+    };
+    let both = common::run(&["diff", &b, &a, "--against", &dir, "--format", "text"], "");
+    assert_eq!(both.code, 1, "shop's policies are missing: {}", both.stderr);
+    assert_eq!(both.stdout, format!("{}\n{}", alone(&b, "text").stdout, alone(&a, "text").stdout));
+    let json = common::run(&["diff", &b, &a, "--against", &dir, "--format", "json"], "");
+    let reports: Vec<serde_json::Value> =
+        serde_json::Deserializer::from_str(&json.stdout).into_iter().map(Result::unwrap).collect();
+    let intents: Vec<&str> = reports.iter().map(|r| r["intent"].as_str().unwrap()).collect();
+    assert_eq!(intents, ["shop", "platform"]);
+    assert_eq!(json.stdout, format!("{}{}", alone(&b, "json").stdout, alone(&a, "json").stdout));
+    let markdown = common::run(&["diff", &a, &b, "--against", &dir, "--format", "markdown"], "");
+    assert_eq!(markdown.stdout.matches("### netpol-intent diff: intent `").count(), 2);
+    // Only the up-to-date one: exit 0.
+    assert_eq!(common::run(&["diff", &a, "--against", &dir], "").code, 0);
+
+    let clash = tmp.path().join("clash.yaml");
+    std::fs::write(&clash, std::fs::read_to_string(&b).unwrap().replace("name: shop", "name: other"))
+        .unwrap();
+    let out = common::run(&["diff", &b, clash.to_str().unwrap(), "--against", &dir], "");
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    assert!(out.stderr.contains(&format!("is also managed by intent `shop` in {b}")), "{}", out.stderr);
+}
+
+/// `--ignore-label KEY` leaves the label out on both sides (a deployer's tracking label is no
+/// drift), keeps every other label, and refuses the managed-by label and what is no label key.
+#[test]
+fn ignore_label_leaves_a_label_out_of_the_comparison() {
+    let intent = common::root().join("examples/ingress-egress/intent.yaml").display().to_string();
+    let generated = common::run(&["generate", &intent], "").stdout;
+    let tracked = generated.replace(
+        "    app.kubernetes.io/managed-by: netpol-intent\n",
+        "    app.kubernetes.io/instance: shop\n    app.kubernetes.io/managed-by: netpol-intent\n",
+    );
+    assert_ne!(tracked, generated);
+    let diff = |more: &[&str]| {
+        let args: Vec<&str> = ["diff", &intent, "--against", "-", "--format", "json"]
+            .iter()
+            .copied()
+            .chain(more.iter().copied())
+            .collect();
+        let out = common::run(&args, &tracked);
+        (out.code, serde_json::from_str::<serde_json::Value>(&out.stdout).ok(), out.stderr)
+    };
+    let (code, report, _) = diff(&[]);
+    assert_eq!((code, report.unwrap()["summary"]["unchanged"].as_u64()), (1, Some(0)));
+    let (code, report, _) = diff(&["--ignore-label", "app.kubernetes.io/instance"]);
+    let report = report.unwrap();
+    assert_eq!((code, &report["summary"]["changed"]), (0, &serde_json::json!(0)));
+    // Another label still counts.
+    let other = tracked.replacen("app.kubernetes.io/instance: shop", "team: payments", 1);
+    let out = common::run(
+        &[
+            "diff",
+            &intent,
+            "--against",
+            "-",
+            "--ignore-label",
+            "app.kubernetes.io/instance",
+            "--ignore-label",
+            "x",
+        ],
+        &other,
+    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("+ ") || out.stdout.contains("~ change"), "{}", out.stdout);
+    for (key, says) in
+        [("app.kubernetes.io/managed-by", "cannot be ignored"), ("not a key", "is no label key")]
+    {
+        let (code, _, stderr) = diff(&["--ignore-label", key]);
+        assert_eq!(code, 2);
+        assert!(stderr.contains(says), "{key}: {stderr}");
+    }
 }

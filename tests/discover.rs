@@ -179,7 +179,7 @@ fn generate_reports_every_invalid_intent_and_a_file_of_several_documents() {
 }
 
 #[test]
-fn generate_with_one_file_or_standard_input_is_unchanged_and_o_takes_one_file() {
+fn generate_with_one_file_or_standard_input_is_unchanged_and_o_takes_a_directory_too() {
     let intent = common::root().join("examples/article-ingress/intent.yaml");
     let expected =
         std::fs::read_to_string(common::root().join("examples/article-ingress/expected.yaml")).unwrap();
@@ -187,13 +187,17 @@ fn generate_with_one_file_or_standard_input_is_unchanged_and_o_takes_one_file() 
     let text = std::fs::read_to_string(&intent).unwrap();
     assert_eq!(common::run(&["generate", "-"], &text).stdout, expected);
 
+    // The same intent twice is two intents of one name: an error, and nothing written.
     let tmp = tempfile::tempdir().unwrap();
     let out_dir = tmp.path().join("out");
-    for args in [vec!["generate", arg(&intent), arg(&intent), "-o"], vec!["generate", arg(&app()), "-o"]] {
-        let args: Vec<&str> = args.into_iter().chain([arg(&out_dir)]).collect();
-        let out = common::run(&args, "");
-        assert_eq!(out.code, 2, "{out:?}");
-        assert!(out.stderr.contains("`generate -o DIR` takes one intent file"), "{}", out.stderr);
-        assert!(!out_dir.exists());
-    }
+    let out = common::run(&["generate", arg(&intent), arg(&intent), "-o", arg(&out_dir)], "");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("intent `shop` is also in"), "{}", out.stderr);
+    assert!(!out_dir.exists());
+    // A directory of intents: every policy it generates, in one DIR.
+    let out = common::run(&["generate", arg(&app()), "-o", arg(&out_dir)], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let printed = common::run(&["generate", arg(&app())], "").stdout;
+    let listed = std::fs::read_to_string(out_dir.join("kustomization.yaml")).unwrap();
+    assert_eq!(listed.matches("\n- ").count(), printed.matches("kind: NetworkPolicy").count());
 }

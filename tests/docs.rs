@@ -77,6 +77,24 @@ fn run_page(page: &str) {
     }
 }
 
+/// Every intent the docs show (each ```yaml block of `docs/` and the README whose document is
+/// a NetworkIntent) is valid: `generate` prints its policies.
+#[test]
+fn every_intent_in_the_docs_generates() {
+    let intents = common::intents_in_the_docs();
+    assert!(intents.iter().any(|(at, _)| at.starts_with("docs/intent.md:")), "the full example: {intents:?}");
+    for (at, text) in intents {
+        let out = common::run(&["generate", "-"], &text);
+        assert_eq!(out.code, 0, "{at}: the intent is invalid:\n{}", out.stderr);
+        assert!(out.stdout.contains("kind: NetworkPolicy"), "{at}");
+    }
+}
+
+#[test]
+fn the_errors_page_runs() {
+    run_page("docs/errors.md");
+}
+
 #[test]
 fn the_diff_page_runs() {
     run_page("docs/diff.md");

@@ -20,9 +20,22 @@ fn every_error_case_matches_its_golden_output() {
         assert_eq!(out.stdout, "", "{rel}: nothing may reach stdout");
         // The golden file shows paths relative to the root, whatever the working directory.
         let stderr = out.stderr.replace(&rel_to_root(""), "");
-        for line in stderr.lines().filter(|l| !l.starts_with("  help:")) {
-            assert!(line.starts_with("error["), "{rel}: {line}");
-            assert!(line.contains(&format!("{rel}:")), "{rel}: every error names the file: {line}");
+        let control = stderr.chars().find(|c| c.is_control() && *c != '\n');
+        assert_eq!(control, None, "{rel}: a control character reaches the terminal");
+        // Each error's first line names the file; under it come the excerpt (a gutter of line
+        // numbers and `|`) and the help, all indented.
+        for line in stderr.lines() {
+            match line.strip_prefix("error") {
+                Some(rest) => {
+                    assert!(rest.starts_with('['), "{rel}: {line}");
+                    assert!(line.contains(&format!("{rel}:")), "{rel}: every error names the file: {line}");
+                }
+                None => assert!(
+                    line.starts_with(' ')
+                        || line.split(" |").next().is_some_and(|n| n.parse::<usize>().is_ok()),
+                    "{rel}: {line}"
+                ),
+            }
         }
         common::golden(&case.with_extension("txt"), &stderr);
     }
@@ -69,13 +82,28 @@ fn every_warning_case_prints_its_warnings_and_still_generates() {
         );
         let stderr = out.stderr.replace(&rel_to_root(""), "");
         assert!(!stderr.is_empty(), "{rel}: no warning");
-        for line in stderr.lines().filter(|l| !l.starts_with("  help:")) {
+        // Past each warning's first line come its excerpt (indented or numbered) and its help.
+        for line in
+            stderr.lines().filter(|l| !l.starts_with([' ', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']))
+        {
             assert!(line.starts_with("warning["), "{rel}: {line}");
             assert!(line.contains(&format!("{rel}:")), "{rel}: every warning names the file: {line}");
         }
         common::golden(&case.with_extension("txt"), &stderr);
         let quiet = common::run(&["--quiet", "generate", &rel_to_root(&rel)], "");
         assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""), "{rel}: --quiet drops warnings");
+        // In the format errors are asked in: GitHub annotations, and JSON with its severity.
+        let github = common::run(&["--error-format", "github", "generate", &rel_to_root(&rel)], "");
+        assert_eq!(github.code, 0, "{rel}");
+        assert!(!github.stderr.is_empty(), "{rel}: no annotation");
+        for line in github.stderr.lines() {
+            assert!(line.starts_with("::warning file="), "{rel}: {line}");
+        }
+        let json = common::run(&["--error-format", "json", "generate", &rel_to_root(&rel)], "");
+        for line in json.stderr.lines() {
+            let object: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(object["severity"], "warning", "{rel}: {line}");
+        }
     }
 }
 
@@ -189,9 +217,56 @@ fn hostile_input_is_refused_quickly() {
 }
 
 #[test]
-fn a_file_that_cannot_be_read_is_an_error() {
+fn a_file_that_cannot_be_read_is_an_error_that_names_it() {
     let out = common::run(&["generate", "/no/such/intent.yaml"], "");
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("cannot read /no/such/intent.yaml"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("error[unreadable]: /no/such/intent.yaml: cannot read: "),
+        "{}",
+        out.stderr
+    );
     assert_eq!(out.stdout, "");
+    let out = common::run(&["--error-format", "github", "generate", "/no/such/intent.yaml"], "");
+    assert!(
+        out.stderr
+            .starts_with("::error file=/no/such/intent.yaml,title=netpol-intent unreadable::cannot read: "),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A `---` with nothing after it at the end of a file (as editors and generators leave) is
+/// no second document; one with a document after it still is.
+#[test]
+fn a_trailing_empty_document_is_accepted() {
+    let intent = std::fs::read_to_string(common::root().join("examples/hub-and-spoke/intent.yaml")).unwrap();
+    let plain = common::run(&["generate", "-"], &intent);
+    for trailing in ["---\n", "---\n---\n", "--- # the end\n", "...\n---\n"] {
+        let out = common::run(&["generate", "-"], &format!("{intent}{trailing}"));
+        assert_eq!((out.code, &out.stdout), (0, &plain.stdout), "{trailing:?}: {}", out.stderr);
+    }
+    let out = common::run(&["generate", "-"], &format!("---\n{intent}---\n{intent}"));
+    assert!(out.stderr.contains("the file holds 2 documents"), "{}", out.stderr);
+}
+
+/// Each format of the errors, as the binary prints it from the root for a relative path:
+/// `tests/errors/formats/CASE.FORMAT` for the cases there are, one per renderer of `src/diag/`
+/// (text is every case above).
+#[test]
+fn every_error_format_matches_its_golden_output() {
+    let root = common::root();
+    for case in ["unknown-workload", "duplicates"] {
+        let rel = format!("tests/errors/{case}.yaml");
+        for format in ["github", "json", "sarif"] {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_netpol-intent"))
+                .args(["--error-format", format, "generate", &rel])
+                .current_dir(&root)
+                .env_remove("GITHUB_WORKSPACE")
+                .output()
+                .unwrap();
+            assert_eq!((out.status.code(), out.stdout.as_slice()), (Some(2), &b""[..]), "{case} {format}");
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            common::golden(&root.join(format!("tests/errors/formats/{case}.{format}")), &stderr);
+        }
+    }
 }

@@ -178,8 +178,13 @@ fn the_ci_check_fails_exactly_when_the_committed_output_is_stale() {
         show(&stale)
     );
     assert!(show(&stale).contains("+      port: 5433"), "the diff is shown: {}", show(&stale));
+    let status = Command::new("git").args(["status", "--porcelain"]).current_dir(&repo).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "the check wrote");
 
     // Rendered and committed: clean again.
+    let (intent_arg, dir) =
+        (repo.join(INTENT).display().to_string(), repo.join(POLICIES).display().to_string());
+    assert_eq!(common::run(&["generate", &intent_arg, "-o", &dir], "").code, 0);
     git(&repo, &["add", "."]);
     git(&repo, &["commit", "-qm", "render"]);
     assert!(run_check(&repo).status.success());
@@ -190,10 +195,11 @@ fn the_ci_check_fails_exactly_when_the_committed_output_is_stale() {
     let deleted = run_check(&repo);
     assert_eq!(deleted.status.code(), Some(1), "{}", show(&deleted));
     assert!(
-        show(&deleted).contains("?? examples/flux/policies/data/default-deny-all.yaml"),
+        show(&deleted).contains("--- /dev/null\n+++ examples/flux/policies/data/default-deny-all.yaml\n"),
         "{}",
         show(&deleted)
     );
+    assert!(!repo.join(POLICIES).join("data/default-deny-all.yaml").exists(), "the check wrote");
 }
 
 /// The install step of the CI check, run against a fake release server on loopback (the

@@ -190,6 +190,24 @@ fn kpt_check_mode_fails_on_drift_and_changes_nothing() {
     assert_eq!(snapshot(&pkg), before, "a check changed files");
 }
 
+/// `kpt fn eval` without `--fn-config` sends an empty ConfigMap: the run fails with one error
+/// that says how to pass the intent, and changes nothing.
+#[test]
+fn kpt_fn_eval_without_fn_config_is_one_error_saying_how_to_pass_the_intent() {
+    if !common::available("kpt", &["version"]) {
+        return;
+    }
+    let (_tmp, pkg) = package();
+    let before = snapshot(&pkg);
+    let out = run("kpt", &["fn", "eval", ".", "--exec", "netpol-intent"], &pkg);
+    assert!(!out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    assert_eq!(shown.matches("[error]").count(), 1, "{shown}");
+    assert!(shown.contains("run without `--fn-config`"), "{shown}");
+    assert!(shown.contains("--fn-config intent.yaml"), "{shown}");
+    assert_eq!(snapshot(&pkg), before, "a failed run changed files");
+}
+
 /// `kubectl kustomize` has kustomize built in, but no `--enable-exec`; with
 /// `--enable-alpha-plugins` alone it skips exec functions without a word. docs/krm.md warns
 /// users; this test notices if that ever changes.

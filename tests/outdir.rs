@@ -154,7 +154,7 @@ fn removes_only_its_own_stale_files_and_keeps_everything_else_as_it_was() {
 
     let out = common::run(&["generate", &shop(), "-o", dir.to_str().unwrap()], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("6 written, 0 unchanged, 3 removed, 7 other files kept"), "{}", out.stderr);
+    assert!(out.stderr.contains("7 written, 0 unchanged, 3 removed, 7 other files kept"), "{}", out.stderr);
     let after = snapshot(&dir);
 
     for kept in [
@@ -247,7 +247,7 @@ fn a_failure_at_any_step_leaves_dir_byte_for_byte_unchanged() {
         let dir = populated(tmp.path());
         let before = snapshot(&dir);
         let mut steps = Vec::new();
-        let result = outdir::write_with(&dir, "shop", &shop_policies, &mut |step| {
+        let result = outdir::write_with(&dir, &["shop"], &shop_policies, &mut |step| {
             steps.push(step);
             if step == fail_at {
                 Err(outdir::Error::Injected(step))
@@ -263,7 +263,7 @@ fn a_failure_at_any_step_leaves_dir_byte_for_byte_unchanged() {
     // And without a failure, the same write goes through.
     let tmp = tempfile::tempdir().unwrap();
     let dir = populated(tmp.path());
-    let written = outdir::write(&dir, "shop", &shop_policies).unwrap();
+    let written = outdir::write(&dir, &["shop"], &shop_policies).unwrap();
     assert_eq!((written.written, written.removed, written.kept), (1, 1, 1));
 }
 
@@ -274,7 +274,7 @@ fn text_that_flux_would_substitute_is_refused() {
     let before = snapshot(&dir);
     let mut policies = netpol_intent::generate(&std::fs::read_to_string(shop()).unwrap()).unwrap();
     policies[0].metadata.labels.as_mut().unwrap().insert("team".into(), "${TEAM}".into());
-    let err = outdir::write(&dir, "shop", &policies).unwrap_err();
+    let err = outdir::write(&dir, &["shop"], &policies).unwrap_err();
     assert!(err.to_string().contains("contains `${`"), "{err}");
     assert_eq!(snapshot(&dir), before);
 }
@@ -467,4 +467,106 @@ fn modes_are_kept_and_a_read_only_directory_is_left_as_it_was() {
         assert_eq!(snapshot(tmp.path()), before);
         chmod(&read_only, 0o755);
     }
+}
+
+/// Two intents that share no namespace, written into one DIR: every policy of both, one
+/// `kustomization.yaml` listing them all, kustomize building exactly what `generate` prints for
+/// the two; and a second run writes nothing. Two that claim one namespace write nothing.
+#[test]
+fn several_intents_share_one_directory_and_one_kustomization() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let a = common::root().join("examples/hub-and-spoke/intent.yaml").display().to_string();
+    let b = common::root().join("examples/article-ingress/intent.yaml").display().to_string();
+    let d = dir.display().to_string();
+    let out = common::run(&["generate", &a, &b, "-o", &d], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let expected = policies(&common::run(&["generate", &b, &a], "").stdout);
+    assert_eq!(
+        out.stderr,
+        format!("{d}: {} written, 0 unchanged, 0 removed, 0 other files kept\n", expected.len() + 1)
+    );
+    let listed = std::fs::read_to_string(dir.join("kustomization.yaml")).unwrap();
+    assert_eq!(listed.matches("\n- ").count(), expected.len());
+    if let Some(built) = kustomize(&dir) {
+        assert_eq!(policies(&built), expected);
+    }
+    let again = common::run(&["generate", &b, &a, "-o", &d], "");
+    assert_eq!(
+        again.stderr,
+        format!("{d}: 0 written, {} unchanged, 0 removed, 0 other files kept\n", expected.len())
+    );
+
+    // One intent of the two alone: the other's files are kept, and still listed.
+    let before = snapshot(&dir);
+    let alone = common::run(&["generate", &a, "-o", &d], "");
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    assert_eq!(snapshot(&dir), before);
+
+    let clash = tmp.path().join("clash.yaml");
+    std::fs::write(&clash, std::fs::read_to_string(&b).unwrap().replace("name: shop", "name: other"))
+        .unwrap();
+    let out = common::run(&["generate", &b, clash.to_str().unwrap(), "-o", &d], "");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("is also managed by intent `shop` in"), "{}", out.stderr);
+    assert_eq!(snapshot(&dir), before, "a clash writes nothing");
+}
+
+/// `--check` writes nothing, prints what a write would change as a diff and exits 1 when DIR
+/// is stale; once DIR is written it exits 0 with nothing on standard output. A rewritten
+/// `kustomization.yaml` is counted and shown.
+#[test]
+fn check_writes_nothing_and_says_what_is_stale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let d = dir.display().to_string();
+    let shop = shop();
+    let missing = common::run(&["generate", &shop, "-o", &d, "--check"], "");
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+    assert!(!dir.exists(), "--check created DIR");
+    assert!(
+        missing.stdout.contains(&format!("--- /dev/null\n+++ {d}/kustomization.yaml\n")),
+        "{}",
+        missing.stdout
+    );
+    assert!(missing.stderr.starts_with(&format!("{d}: stale: ")), "{}", missing.stderr);
+
+    assert_eq!(common::run(&["generate", &shop, "-o", &d], "").code, 0);
+    let fresh = common::run(&["generate", &shop, "-o", &d, "--check"], "");
+    assert_eq!(
+        (fresh.code, fresh.stdout.as_str(), fresh.stderr.as_str()),
+        (0, "", &*format!("{d}: up to date\n"))
+    );
+
+    // A policy edited by hand, one deleted, a stale one of this intent's: each is in the diff.
+    let edited = dir.join("billing/allow-frontend-to-payments.yaml");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    write_file(&edited, &text.replace("port: 8443", "port: 9443"));
+    std::fs::remove_file(dir.join("shop/default-deny-all.yaml")).unwrap();
+    write_file(&dir.join("shop/old.yaml"), &labelled("old", "shop"));
+    let before = snapshot(&dir);
+    let stale = common::run(&["generate", &shop, "-o", &d, "--check"], "");
+    assert_eq!(stale.code, 1, "{}", stale.stderr);
+    assert_eq!(snapshot(&dir), before, "--check changed DIR");
+    for head in [
+        format!("--- {d}/billing/allow-frontend-to-payments.yaml\n+++ {d}/billing/allow-frontend-to-payments.yaml\n"),
+        format!("--- /dev/null\n+++ {d}/shop/default-deny-all.yaml\n"),
+        format!("--- {d}/shop/old.yaml\n+++ /dev/null\n"),
+    ] {
+        assert!(stale.stdout.contains(&head), "{head}\n{}", stale.stdout);
+    }
+    assert!(stale.stdout.contains("-      port: 9443\n+      port: 8443\n"), "{}", stale.stdout);
+    assert_eq!(
+        stale.stderr,
+        format!("{d}: stale: 2 to write, 1 to remove; the same command without `--check` updates it\n")
+    );
+    // Errors are exit 2, as for a write.
+    let bad = common::root().join("tests/errors/unknown-field.yaml");
+    assert_eq!(common::run(&["generate", bad.to_str().unwrap(), "-o", &d, "--check"], "").code, 2);
+
+    // Another intent's file removed by hand: only the kustomization is stale, and it counts.
+    assert_eq!(common::run(&["generate", &shop, "-o", &d], "").code, 0);
+    write_file(&dir.join("web/theirs.yaml"), &labelled("theirs", "web"));
+    let out = common::run(&["generate", &shop, "-o", &d], "");
+    assert!(out.stderr.starts_with(&format!("{d}: 1 written, ")), "{}", out.stderr);
 }

@@ -40,8 +40,10 @@ fn each_hook_is_built_with_cargo_or_runs_the_released_image_and_runs_a_real_subc
         [
             "netpol-intent-render",
             "netpol-intent-check",
+            "netpol-intent-check-rendered",
             "netpol-intent-render-image",
-            "netpol-intent-check-image"
+            "netpol-intent-check-image",
+            "netpol-intent-check-rendered-image"
         ]
     );
     for hook in &hooks {
@@ -176,7 +178,7 @@ fn render_and_check(render: &str, check: &str, image: Option<&str>) {
 
     let out = run_hook(repo, render, image);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
-    assert_eq!(show(&out), "deploy/policies: 12 written, 0 unchanged, 0 removed, 0 other files kept\n");
+    assert_eq!(show(&out), "deploy/policies: 13 written, 0 unchanged, 0 removed, 0 other files kept\n");
     assert!(repo.join("deploy/policies/kustomization.yaml").is_file());
 
     let out = run_hook(repo, check, image);
@@ -195,15 +197,44 @@ fn render_and_check(render: &str, check: &str, image: Option<&str>) {
     assert_eq!(run_hook(repo, check, image).status.code(), Some(0));
 }
 
+/// The check of a rendered directory (`generate -o DIR --check`): passes after a render,
+/// fails with the diff and changes nothing after an edit by hand, passes after a render again.
+fn render_and_check_rendered(render: &str, check: &str, image: Option<&str>) {
+    let tmp = repository();
+    let repo = tmp.path();
+    let out = run_hook(repo, check, image);
+    assert_eq!(out.status.code(), Some(1), "nothing rendered yet: {}", show(&out));
+    assert!(!repo.join("deploy/policies").exists(), "the check wrote: {}", show(&out));
+    assert_eq!(run_hook(repo, render, image).status.code(), Some(0));
+    let out = run_hook(repo, check, image);
+    assert_eq!((out.status.code(), show(&out)), (Some(0), "deploy/policies: up to date\n".to_string()));
+    let edited = repo.join("deploy/policies/data/default-deny-all.yaml");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replace("- Egress\n", "")).unwrap();
+    let out = run_hook(repo, check, image);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(show(&out).contains("+++ deploy/policies/data/default-deny-all.yaml\n"), "{}", show(&out));
+    assert!(show(&out).contains("\n+  - Egress\n"), "{}", show(&out));
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), text.replace("- Egress\n", ""), "the check wrote");
+    assert_eq!(run_hook(repo, render, image).status.code(), Some(0));
+    assert_eq!(run_hook(repo, check, image).status.code(), Some(0));
+}
+
 #[test]
 fn the_documented_configuration_renders_and_checks() {
     render_and_check("netpol-intent-render", "netpol-intent-check", None);
+    render_and_check_rendered("netpol-intent-render", "netpol-intent-check-rendered", None);
 }
 
 #[test]
 fn the_image_hooks_render_and_check_in_the_image() {
     let Some(image) = common::image::image() else { return };
     render_and_check("netpol-intent-render-image", "netpol-intent-check-image", Some(image));
+    render_and_check_rendered(
+        "netpol-intent-render-image",
+        "netpol-intent-check-rendered-image",
+        Some(image),
+    );
 }
 
 /// The check hook with `--fail-on dangers` added to its `args` trusts no label: a policy the

@@ -46,6 +46,16 @@ fn render_one(d: &Diagnostic) -> String {
     command(d.severity, &props, &message)
 }
 
+/// The notice after the first `shown` annotations, when `omitted` more are not printed (GitHub
+/// shows only the first few of a step anyway).
+pub fn omitted(omitted: usize, shown: usize) -> String {
+    let message = format!(
+        "{omitted} more errors not shown (at most {shown} are printed; run netpol-intent with \
+         `--error-format json` for all of them)"
+    );
+    command(Severity::Info, &["title=netpol-intent".to_string()], &message)
+}
+
 /// `line`, `col`, and, when the span has an extent, `endLine` and (on one line) `endColumn`,
 /// the place of its last character.
 fn range(span: Span) -> Vec<String> {
@@ -90,12 +100,8 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::at;
     use crate::diag::Code;
-    use crate::yaml::Pos;
-
-    fn at(line: usize, col: usize) -> Pos {
-        Pos { line, col, offset: 0 }
-    }
 
     #[test]
     fn annotates_the_file_and_range_titled_with_the_code() {
@@ -138,9 +144,10 @@ mod tests {
 
     #[test]
     fn escapes_what_the_runner_would_read_as_syntax() {
-        // A message may hold `%`, line breaks and `::`; a file name `:` and `,`.
-        let d =
-            Diagnostic::problem(Code::Unreadable, "50%\r\nnext :: end").in_file("a,b:c%.yaml").at_line(3, 0);
+        // A message may hold `%`, line breaks and `::`; a file name `:` and `,`. (A message
+        // made by `Diagnostic::new` has its line breaks escaped already.)
+        let mut d = Diagnostic::problem(Code::Unreadable, "").in_file("a,b:c%.yaml").at_line(3, 0);
+        d.message = "50%\r\nnext :: end".into();
         let line = render(&[d]);
         assert_eq!(
             line,

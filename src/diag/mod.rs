@@ -3,14 +3,20 @@
 //! command line's failure. Each says what (a [`Code`], a one-line message, a help line), how
 //! bad ([`Severity`]), and where (file, position, field path, the object it is about, other
 //! places it involves). They are rendered at the edge, one renderer per format: [`text`] for
-//! people, [`github`] for GitHub Actions' annotations, [`krm`] for a ResourceList's results.
+//! people (with [`excerpt`]s of the source), [`github`] for GitHub Actions' annotations,
+//! [`json`] for programs, [`sarif`] for code scanning, [`krm`] for a ResourceList's results.
 
 mod code;
+pub mod excerpt;
 pub mod github;
+pub mod json;
 pub mod krm;
+mod printable;
+pub mod sarif;
 pub mod text;
 
 pub use code::Code;
+pub use printable::{escaped, printable, MAX_VALUE};
 
 use crate::yaml::{Pos, Span};
 
@@ -94,12 +100,15 @@ pub struct Diagnostic {
 pub const STDIN: &str = "<stdin>";
 
 impl Diagnostic {
-    /// A diagnostic with a message only; the builders below add the rest.
+    /// A diagnostic with a message only; the builders below add the rest. The text a
+    /// diagnostic is given may echo anything a file holds: its message is made [`printable`]
+    /// (control characters escaped, values in backticks cut), and its help, path, file and
+    /// related messages [`escaped`] (the help is advice, whose commands are never cut).
     pub fn new(severity: Severity, code: Option<Code>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             code,
-            message: message.into(),
+            message: printable(&message.into()),
             help: None,
             proposed: None,
             path: String::new(),
@@ -126,7 +135,15 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(escaped(&help.into()));
+        self
+    }
+
+    /// The help `help`, when there is one (a YAML syntax error's hint, say).
+    pub fn with_help_if(mut self, help: Option<&str>) -> Self {
+        if let Some(help) = help {
+            self.help = Some(escaped(help));
+        }
         self
     }
 
@@ -143,13 +160,13 @@ impl Diagnostic {
                 self.help = Some(format!("did you mean `{k}`?"));
                 self.proposed = Some(k.to_string());
             }
-            None => self.help = otherwise,
+            None => self.help = otherwise.map(|h| escaped(&h)),
         }
         self
     }
 
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
+        self.path = escaped(&path.into());
         self
     }
 
@@ -171,7 +188,7 @@ impl Diagnostic {
     }
 
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
-        self.file = Some(file.into());
+        self.file = Some(escaped(&file.into()));
         self
     }
 
@@ -182,7 +199,8 @@ impl Diagnostic {
 
     /// Another place it involves, in `file` (the diagnostic's own when `None`).
     pub fn also_at(mut self, file: Option<&str>, span: Option<Span>, message: impl Into<String>) -> Self {
-        self.related.push(Related { file: file.map(str::to_string), span, message: message.into() });
+        let (file, message) = (file.map(escaped), printable(&message.into()));
+        self.related.push(Related { file, span, message });
         self
     }
 
@@ -234,6 +252,12 @@ pub fn closest<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
 /// A "did you mean" help line for `given` among `known`, if one is close.
 pub fn did_you_mean<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(given, known).map(|k| format!("did you mean `{k}`?"))
+}
+
+/// The place at `line` and `col`, for tests.
+#[cfg(test)]
+pub(crate) fn at(line: usize, col: usize) -> Pos {
+    Pos { line, col, offset: 0 }
 }
 
 #[cfg(test)]

@@ -33,11 +33,19 @@ pub fn parse(src: &str) -> Result<NetworkIntent, Vec<Diagnostic>> {
                     yaml::YamlErrorKind::Invalid => format!("not valid YAML: {}", e.message),
                     yaml::YamlErrorKind::ReadOtherwise => e.message.clone(),
                 };
-                Diagnostic::error(Code::YamlSyntax, "", Span { start: e.pos, end: e.pos }, message)
+                let d = Diagnostic::error(Code::YamlSyntax, "", Span { start: e.pos, end: e.pos }, message);
+                d.with_help_if(e.help.as_deref())
             })
             .collect::<Vec<_>>()
     })?;
-    let node = match docs.as_slice() {
+    // A `---` with nothing after it at the end of the file (as some editors and generators
+    // leave) is no second document.
+    let empty = |doc: &Node| doc.tag.is_none() && doc.as_str() == Some("") && doc.is_null();
+    let docs = match docs.iter().rposition(|doc| !empty(doc)) {
+        Some(last) => &docs[..=last],
+        None => &docs[..0],
+    };
+    let node = match docs {
         [node] => node,
         [] => {
             return Err(vec![Diagnostic::error(
@@ -101,21 +109,21 @@ impl Cx {
         self.table(node, "", |cx, t| {
             let api_version = cx.required(t, "apiVersion", Cx::string);
             let kind = cx.required(t, "kind", Cx::string);
+            // Another kind of object is one mistake: its kind is the error, not its
+            // apiVersion as well, nor each of its fields.
+            if let Some(k) = kind.as_ref().filter(|k| k.value != KIND) {
+                let message = format!("expected kind `{KIND}`, found `{}`", k.value);
+                let help = format!(
+                    "netpol-intent reads NetworkIntent files only, which start with \
+                     `apiVersion: {API_VERSION}` and `kind: {KIND}`"
+                );
+                cx.error_help(Code::WrongKind, "kind", k.span, message, help);
+                t.ignore_rest();
+                return None;
+            }
             if let Some(v) = api_version.as_ref().filter(|v| v.value != API_VERSION) {
                 let message = format!("unsupported apiVersion `{}`", v.value);
                 cx.error_help(Code::WrongKind, "apiVersion", v.span, message, format!("use `{API_VERSION}`"));
-            }
-            if let Some(k) = kind.as_ref().filter(|k| k.value != KIND) {
-                let message = format!("expected kind `{KIND}`, found `{}`", k.value);
-                cx.error_help(
-                    Code::WrongKind,
-                    "kind",
-                    k.span,
-                    message,
-                    "netpol-intent reads NetworkIntent files only",
-                );
-            }
-            if cx.diags.iter().any(|d| d.code == Some(Code::WrongKind)) {
                 // The rest is read only from a NetworkIntent, but is no unknown field.
                 t.known(&["metadata", "spec"]);
                 return None;

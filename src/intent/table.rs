@@ -15,6 +15,11 @@ pub(crate) struct Table<'a> {
     pub path: String,
     entries: &'a [(Node, Node)],
     asked: Vec<&'static str>,
+    /// The required keys found absent, with their errors, held until the unknown keys are
+    /// known: a key that is a misspelling of one of them is that one mistake, reported once.
+    missing: Vec<(&'static str, Diagnostic)>,
+    /// Whether the keys not asked for go unreported (the document is not what this reads).
+    rest_ignored: bool,
 }
 
 impl<'a> Table<'a> {
@@ -33,6 +38,12 @@ impl<'a> Table<'a> {
     /// right).
     pub fn known(&mut self, keys: &[&'static str]) {
         self.asked.extend(keys);
+    }
+
+    /// Reports none of the keys not asked for: for a mapping that is not what the decoder
+    /// reads (another kind of object), where the one error is that, not each of its fields.
+    pub fn ignore_rest(&mut self) {
+        self.rest_ignored = true;
     }
 }
 
@@ -72,6 +83,10 @@ impl Cx {
     /// Decodes the mapping `node` at `path` with `decode`, then reports each key it did not
     /// ask for as an unknown field (with the closest known name as a hint), and each key that
     /// is not a string. A node that is not a mapping is a wrong type.
+    ///
+    /// One mistake is one error: a required field that is absent because its key is misspelt
+    /// (the unknown key's closest known name is that field) is reported as the unknown field
+    /// with its hint alone, not also as a missing field.
     pub fn table<'a, T>(
         &mut self,
         node: &'a Node,
@@ -82,11 +97,19 @@ impl Cx {
             self.wrong_type(path, node, "a mapping");
             return None;
         };
-        let mut table = Table { node, path: path.to_string(), entries, asked: Vec::new() };
+        let mut table = Table {
+            node,
+            path: path.to_string(),
+            entries,
+            asked: Vec::new(),
+            missing: Vec::new(),
+            rest_ignored: false,
+        };
         let value = decode(self, &mut table);
+        let mut meant = Vec::new();
         for (k, _) in table.entries {
             match k.as_str() {
-                Some(name) if table.asked.contains(&name) => {}
+                Some(name) if table.asked.contains(&name) || table.rest_ignored => {}
                 Some(name) => {
                     let known = format!("known fields here: {}", table.asked.join(", "));
                     let d = Diagnostic::error(
@@ -95,11 +118,15 @@ impl Cx {
                         k.span,
                         format!("unknown field `{name}`"),
                     );
-                    self.diags.push(d.suggesting(name, table.asked.iter().copied(), Some(known)));
+                    let d = d.suggesting(name, table.asked.iter().copied(), Some(known));
+                    meant.extend(d.proposed.clone());
+                    self.diags.push(d);
                 }
                 None => self.wrong_type(path, k, "a string key"),
             }
         }
+        let missing = table.missing.into_iter().filter(|(key, _)| !meant.iter().any(|m| m == key));
+        self.diags.extend(missing.map(|(_, d)| d));
         value
     }
 
@@ -134,12 +161,8 @@ impl Cx {
         decode: impl FnOnce(&mut Self, &'a Node, &str) -> Option<T>,
     ) -> Option<T> {
         let Some(node) = self.present(t, key, true)? else {
-            self.error(
-                Code::MissingField,
-                &t.path(key),
-                t.node.span,
-                format!("missing required field `{key}`"),
-            );
+            let message = format!("missing required field `{key}`");
+            t.missing.push((key, Diagnostic::error(Code::MissingField, t.path(key), t.node.span, message)));
             return None;
         };
         decode(self, node, &t.path(key))
@@ -271,15 +294,33 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_required_field_is_one_error() {
+        let mut cx = Cx::default();
+        let n = node("{name: x, podSelectr: {}}\n");
+        cx.table(&n, "w", |cx, t| {
+            cx.required(t, "name", Cx::string)?;
+            cx.required(t, "podSelector", Cx::string)
+        });
+        let codes: Vec<_> = cx.diags.iter().map(|d| (d.code.unwrap(), d.path.as_str())).collect();
+        assert_eq!(codes, [(Code::UnknownField, "w.podSelectr")]);
+        assert_eq!(cx.diags[0].help.as_deref(), Some("did you mean `podSelector`?"));
+        // A key that is no misspelling of the absent field leaves both errors.
+        assert_eq!(
+            decode("{b: true, zzz: 1}\n").1,
+            [(Code::UnknownField, "spec.zzz".into()), (Code::MissingField, "spec.a".into())]
+        );
+    }
+
+    #[test]
     fn every_problem_is_reported_in_one_pass() {
         let (value, problems) = decode("{b: 3, [1]: x}\n");
         assert_eq!(value, None);
         assert_eq!(
             problems,
             [
-                (Code::MissingField, "spec.a".into()),
                 (Code::WrongType, "spec.b".into()),
-                (Code::WrongType, "spec".into())
+                (Code::WrongType, "spec".into()),
+                (Code::MissingField, "spec.a".into())
             ]
         );
         let (_, problems) = decode("{a: ~, b:}\n");

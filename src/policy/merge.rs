@@ -32,7 +32,7 @@ pub fn merge(intents: &[Loaded]) -> Result<Vec<NetworkPolicy>, Vec<Diagnostic>> 
                 Diagnostic::error(
                     Code::Duplicate,
                     "metadata.name",
-                    FILE_START,
+                    intent.metadata.name.span,
                     format!("intent `{}` is also in {}", intent.name(), first.file),
                 )
                 .with_help("give each intent its own `metadata.name`: it marks the policies it owns")
@@ -45,6 +45,7 @@ pub fn merge(intents: &[Loaded]) -> Result<Vec<NetworkPolicy>, Vec<Diagnostic>> 
         }
         for ns in &intent.spec.namespaces {
             if let Some(first) = namespaces.insert(ns.as_str(), loaded) {
+                let there = first.intent.intent().spec.namespaces.iter().find(|n| n.value == ns.value);
                 diags.push(
                     Diagnostic::error(
                         Code::Duplicate,
@@ -58,7 +59,11 @@ pub fn merge(intents: &[Loaded]) -> Result<Vec<NetworkPolicy>, Vec<Diagnostic>> 
                         ),
                     )
                     .with_help("manage each namespace from one intent")
-                    .also_at(Some(&first.file), None, "the intent that manages it"),
+                    .also_at(
+                        Some(&first.file),
+                        there.map(|n| n.span),
+                        "the intent that manages it",
+                    ),
                 );
             }
         }

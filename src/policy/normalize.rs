@@ -25,6 +25,18 @@ fn is_tool_key(key: &str) -> bool {
     TOOL_KEYS.iter().any(|p| key.starts_with(p))
 }
 
+/// `policy` without the labels `keys`, for a comparison that ignores them (`diff
+/// --ignore-label`); no labels left is no `labels` at all.
+pub fn without_labels(mut policy: NetworkPolicy, keys: &[String]) -> NetworkPolicy {
+    if let Some(labels) = &mut policy.metadata.labels {
+        labels.retain(|k, _| !keys.contains(k));
+        if labels.is_empty() {
+            policy.metadata.labels = None;
+        }
+    }
+    policy
+}
+
 /// A policy as Kubernetes would store it, with what does not change its meaning taken out:
 /// metadata is reduced to name, namespace, labels and annotations (less [`TOOL_KEYS`]);
 /// `policyTypes` is defaulted as the API server does (Ingress, plus Egress when there are

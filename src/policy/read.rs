@@ -196,7 +196,7 @@ pub fn parse(sources: &[Source], default_namespace: &str) -> Result<Vec<CurrentP
             Ok(docs) => docs,
             Err(e) => {
                 let problem = Diagnostic::problem(Code::YamlSyntax, e.message).in_file(&source.name);
-                problems.push(problem.at(yaml::Span::point(e.pos)));
+                problems.push(problem.at(yaml::Span::point(e.pos)).with_help_if(e.help.as_deref()));
                 continue;
             }
         };

@@ -80,6 +80,9 @@ pub struct YamlError {
     pub kind: YamlErrorKind,
     pub message: String,
     pub pos: Pos,
+    /// What the problem likely is, in plain words, where a common mistake explains the
+    /// parser's message (a tab, wrong indentation).
+    pub help: Option<String>,
     /// The other problems found in the same text, in order of position (each with no
     /// `others` of its own): a reader that reports every problem at once lists them too.
     pub others: Vec<YamlError>,
@@ -128,7 +131,19 @@ impl std::error::Error for YamlError {}
 
 impl YamlError {
     fn new(message: impl Into<String>, pos: Pos) -> YamlError {
-        YamlError { kind: YamlErrorKind::Invalid, message: message.into(), pos, others: Vec::new() }
+        YamlError {
+            kind: YamlErrorKind::Invalid,
+            message: message.into(),
+            pos,
+            help: None,
+            others: Vec::new(),
+        }
+    }
+
+    /// A syntax error of the parser's, with its hint and, for a tab, at the tab.
+    fn syntax(src: &str, message: String, pos: Pos) -> YamlError {
+        let (pos, help) = hints::explain(src, &message, pos);
+        YamlError { help: help.map(str::to_string), ..YamlError::new(message, pos) }
     }
 
     fn read_otherwise(message: String, pos: Pos) -> YamlError {
@@ -150,6 +165,7 @@ impl YamlError {
 }
 
 mod emit;
+mod hints;
 mod json;
 mod parse;
 mod quote;

@@ -52,7 +52,7 @@ pub(crate) fn parse_with(src: &str, limits: &Limits, refuse: bool) -> Result<Vec
     let mut parser = saphyr_parser::Parser::new_from_str(src);
     while let Some(next) = parser.next_event() {
         let step = next
-            .map_err(|e| YamlError::new(e.info(), builder.offsets.pos(e.marker())))
+            .map_err(|e| YamlError::syntax(src, e.info().to_string(), builder.offsets.pos(e.marker())))
             .and_then(|(event, span)| builder.event(event, span));
         match step {
             Ok(true) => {}

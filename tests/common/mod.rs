@@ -39,6 +39,7 @@ pub fn run_with(args: &[&str], stdin: &[u8], terminal: bool) -> Output {
         stdin: &mut input,
         stdin_is_terminal: terminal,
         stdout_is_terminal: false,
+        stderr_is_terminal: false,
         stdout: &mut stdout,
         stderr: &mut stderr,
     };
@@ -172,4 +173,36 @@ pub fn path_with_binary() -> OsString {
     let bin = Path::new(env!("CARGO_BIN_EXE_netpol-intent")).parent().unwrap().to_path_buf();
     let rest = std::env::var_os("PATH").unwrap_or_default();
     std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
+}
+
+/// Every ```yaml block of `docs/` and the README whose document is a NetworkIntent, with its
+/// page and line.
+pub fn intents_in_the_docs() -> Vec<(String, String)> {
+    let root = root();
+    let mut pages = files(&root.join("docs"), ".md");
+    pages.push(root.join("README.md"));
+    let mut out = Vec::new();
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let name = page.strip_prefix(&root).unwrap().display().to_string();
+        let mut block: Option<(usize, String)> = None;
+        for (i, line) in text.lines().enumerate() {
+            match (&mut block, line.trim_start()) {
+                (None, "```yaml") => block = Some((i + 1, String::new())),
+                (Some((start, body)), "```") => {
+                    let docs = netpol_intent::yaml::parse(body, &Default::default()).unwrap_or_default();
+                    if docs.iter().any(|d| d.get("kind").and_then(|k| k.as_str()) == Some("NetworkIntent")) {
+                        out.push((format!("{name}:{start}"), body.clone()));
+                    }
+                    block = None;
+                }
+                (Some((_, body)), _) => {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+                (None, _) => {}
+            }
+        }
+    }
+    out
 }

@@ -21,7 +21,8 @@ pub fn read_workloads(path: &Path, stdin: &mut dyn Read) -> Result<Workloads, Fa
     let sources = crate::shell::input::collect::collect(path, stdin).map_err(Failure::from)?.deployed;
     let texts: Vec<workloads::Text> =
         sources.iter().map(|s| workloads::Text { name: &s.name, text: &s.text }).collect();
-    workloads::read(&texts).map_err(Failure::from)
+    let texts_of = texts.iter().map(|t| (t.name, t.text));
+    workloads::read(&texts).map_err(|diags| Failure::from(diags).with_sources(texts_of))
 }
 
 /// Whether `text` is a NetworkIntent file (its first document says so).
@@ -45,7 +46,9 @@ pub fn read_policies(
             return compile_generated(&policies, &one.name);
         }
     }
-    let found = current::read(&collected, default_namespace).map_err(Failure::from)?.policies;
+    let found = current::read(&collected, default_namespace)
+        .map_err(|diags| Failure::from(diags).with_sources(super::diff::texts(&collected)))?
+        .policies;
     let policies: Vec<NetworkPolicy> = found.iter().map(|p| p.policy.clone()).collect();
     compile(&policies, |i| (found[i].location.file.clone(), found[i].location.line))
 }
@@ -61,7 +64,7 @@ fn compile(
     location: impl Fn(usize) -> (String, usize),
 ) -> Result<Vec<Policy>, Failure> {
     engine::compile(policies).map_err(|errors| {
-        Failure(
+        Failure::from(
             errors
                 .into_iter()
                 .map(|e| {
@@ -69,7 +72,7 @@ fn compile(
                     let message = format!("NetworkPolicy `{}`: {}: {}", e.policy, e.path, e.message);
                     Diagnostic::problem(Code::InvalidPolicy, message).in_file(file).at_line(line, 1)
                 })
-                .collect(),
+                .collect::<Vec<_>>(),
         )
     })
 }

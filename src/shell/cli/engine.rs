@@ -54,14 +54,16 @@ pub(super) fn verify(
     format: Format,
     default_namespace: &str,
     io: &mut Io,
+    warnings: &mut Failure,
 ) -> Result<(String, i32), Failure> {
     let inputs = [Some(intent), Some(workloads), policies];
     if inputs.iter().flatten().filter(|p| **p == Path::new("-")).count() > 1 {
         return Err(Failure::message("only one input can be standard input".to_string()));
     }
     let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
-    super::warn(io, &name, &valid);
+    let valid =
+        crate::load(&text).map_err(|diags| Failure::in_file(&name, diags).with_source(&name, &text))?;
+    warnings.add(&name, &text, valid.warnings());
     let w = analyze::read_workloads(workloads, io.stdin)?;
     let p = match policies {
         Some(path) => analyze::read_policies(path, default_namespace, io.stdin)?,

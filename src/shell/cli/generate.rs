@@ -1,13 +1,20 @@
 //! `generate` (to standard output, or `-o DIR`), `discover` and `copy-binary`: the commands
 //! about intent files.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{read_input, Failure, Io, EXIT_DIFFERENCES, EXIT_OK};
+use crate::diag::excerpt::Sources;
 
 /// The intents at `paths`: files, `-`, or directories (their NetworkIntent files, at least
-/// one), each read and validated; every invalid one is reported.
-fn load_intents(paths: &[PathBuf], io: &mut Io) -> Result<Vec<crate::policy::merge::Loaded>, Failure> {
+/// one), each read and validated, with their texts; every invalid one is reported, and the
+/// warnings of the valid ones go to `warnings`.
+pub(super) fn load_intents(
+    paths: &[PathBuf],
+    stdin: &mut dyn Read,
+    warnings: &mut Failure,
+) -> Result<(Vec<crate::policy::merge::Loaded>, Sources), Failure> {
     let mut sources = Vec::new();
     for path in paths {
         if path != Path::new("-") && path.is_dir() {
@@ -17,23 +24,24 @@ fn load_intents(paths: &[PathBuf], io: &mut Io) -> Result<Vec<crate::policy::mer
             }
             sources.extend(found.into_iter().map(|s| (s.name, s.text)));
         } else {
-            sources.push(read_input(path, io.stdin)?);
+            sources.push(read_input(path, stdin)?);
         }
     }
     let mut loaded = Vec::new();
-    let mut failures = Vec::new();
-    for (file, text) in sources {
-        match crate::load(&text) {
+    let mut failure = Failure::default();
+    for (file, text) in &sources {
+        match crate::load(text) {
             Ok(intent) => {
-                super::warn(io, &file, &intent);
-                loaded.push(crate::policy::merge::Loaded { file, intent })
+                warnings.add(file, text, intent.warnings());
+                loaded.push(crate::policy::merge::Loaded { file: file.clone(), intent })
             }
-            Err(diags) => failures.extend(Failure::in_file(&file, diags).0),
+            Err(diags) => failure.diags.extend(Failure::in_file(file, diags).diags),
         }
     }
-    match failures.is_empty() {
-        true => Ok(loaded),
-        false => Err(Failure(failures)),
+    failure = failure.with_sources(sources.iter().map(|(f, t)| (f.as_str(), t.as_str())));
+    match failure.diags.is_empty() {
+        true => Ok((loaded, failure.sources)),
+        false => Err(failure),
     }
 }
 
@@ -42,9 +50,10 @@ fn no_intent(dir: &Path) -> String {
 }
 
 /// The policies of every intent, merged; an empty result is an error, never empty output.
-pub(super) fn generate(paths: &[PathBuf], io: &mut Io) -> Result<String, Failure> {
-    let loaded = load_intents(paths, io)?;
-    let policies = crate::policy::merge::merge(&loaded).map_err(Failure::from)?;
+pub(super) fn generate(paths: &[PathBuf], io: &mut Io, warnings: &mut Failure) -> Result<String, Failure> {
+    let (loaded, sources) = load_intents(paths, io.stdin, warnings)?;
+    let policies =
+        crate::policy::merge::merge(&loaded).map_err(|diags| Failure { diags, sources: sources.clone() })?;
     if policies.is_empty() {
         let files: Vec<&str> = loaded.iter().map(|l| l.file.as_str()).collect();
         return Err(Failure::message(format!(
@@ -80,23 +89,37 @@ pub(super) fn copy_binary(dest: &Path) -> Result<(), Failure> {
     std::fs::rename(&partial, dest).map_err(fail)
 }
 
-/// Writes the policies into `dir` (see [`crate::shell::outdir`]); a summary goes to standard error.
-pub(super) fn generate_into(intents: &[PathBuf], dir: &Path, io: &mut Io) -> Result<(String, i32), Failure> {
-    let [intent] = intents else {
-        return Err(Failure::message("`generate -o DIR` takes one intent file".to_string()));
-    };
-    if intent != Path::new("-") && intent.is_dir() {
-        return Err(Failure::message(format!(
-            "`generate -o DIR` takes one intent file, not the directory {}",
-            intent.display()
-        )));
+/// Writes the policies of every intent into `dir` (see [`crate::shell::outdir`]), or with
+/// `check` only says what that would change: the diff on standard output, exit status 1 when
+/// DIR is stale. A summary goes to standard error.
+pub(super) fn generate_into(
+    paths: &[PathBuf],
+    dir: &Path,
+    check: bool,
+    io: &mut Io,
+    warnings: &mut Failure,
+) -> Result<(String, i32), Failure> {
+    let (loaded, sources) = load_intents(paths, io.stdin, warnings)?;
+    let policies = crate::policy::merge::merge(&loaded).map_err(|diags| Failure { diags, sources })?;
+    let names: Vec<&str> = loaded.iter().map(|l| l.intent.intent().name()).collect();
+    let failed = |e: crate::shell::outdir::Error| Failure::message(e.to_string());
+    if !check {
+        let written = crate::shell::outdir::write(dir, &names, &policies).map_err(failed)?;
+        let _ = writeln!(io.stderr, "{}: {written}", dir.display());
+        return Ok((String::new(), EXIT_OK));
     }
-    let (name, text) = read_input(intent, io.stdin)?;
-    let valid = crate::load(&text).map_err(|diags| Failure::in_file(&name, diags))?;
-    super::warn(io, &name, &valid);
-    let policies = crate::policy::expand::expand(&valid);
-    let written = crate::shell::outdir::write(dir, valid.intent().name(), &policies)
-        .map_err(|e| Failure::message(e.to_string()))?;
-    let _ = writeln!(io.stderr, "{}: {written}", dir.display());
-    Ok((String::new(), EXIT_OK))
+    let checked = crate::shell::outdir::check(dir, &names, &policies).map_err(failed)?;
+    let w = &checked.would;
+    if !checked.is_stale() {
+        let _ = writeln!(io.stderr, "{}: up to date", dir.display());
+        return Ok((String::new(), EXIT_OK));
+    }
+    let _ = writeln!(
+        io.stderr,
+        "{}: stale: {} to write, {} to remove; the same command without `--check` updates it",
+        dir.display(),
+        w.written,
+        w.removed
+    );
+    Ok((checked.diff, EXIT_DIFFERENCES))
 }

@@ -13,8 +13,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub mod analyze;
 mod diff;
 mod engine;
+mod errors;
 mod generate;
 mod init;
+
+pub use errors::{relative_to, ErrorFormat, Failure, Printing, MAX_PRINTED};
 
 use crate::diag::{self, Diagnostic};
 
@@ -35,9 +38,16 @@ pub const EXIT_ERROR: i32 = 2;
 )]
 struct Cli {
     /// How errors in the intent or the policies are printed on standard error: `text` for
-    /// people, `github` for GitHub Actions' annotations (`::error file=…,line=…::message`)
+    /// people (each with an excerpt of its file), `github` for GitHub Actions' annotations
+    /// (`::error file=…,line=…::message`), `json` for programs (one object a line), `sarif`
+    /// for code scanning (one SARIF 2.1.0 log, also when there is no error). Text and
+    /// annotations stop after the first 50
     #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Text)]
     error_format: ErrorFormat,
+    /// Colour the errors and `diff`'s text report: `auto` when the stream they go to is a
+    /// terminal and NO_COLOR is not set
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     /// Print nothing on standard error but errors: not the summary of `generate -o` and
     /// `init`, nor the note of `discover` when it finds nothing
     #[arg(short, long, global = true)]
@@ -59,9 +69,13 @@ enum Command {
         #[arg(required = true, value_name = "INTENT")]
         intents: Vec<PathBuf>,
         /// Write one file per policy and a kustomization.yaml into this directory instead
-        /// (one intent file only; see docs/output-directory.md)
+        /// (see docs/output-directory.md)
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// With `-o DIR`: write nothing, print what would change in DIR as a diff, and exit 1
+        /// when DIR is stale (0 when it is up to date)
+        #[arg(long, requires = "output")]
+        check: bool,
     },
     /// Print the NetworkIntent files under a directory, one per line
     ///
@@ -80,11 +94,17 @@ enum Command {
         #[arg(value_name = "PATH")]
         dest: PathBuf,
     },
-    /// Compare what an intent generates with the NetworkPolicies in a file, a directory or
+    /// Compare what intents generate with the NetworkPolicies in a file, a directory or
     /// standard input; exit 0 when they match, 1 when they differ (see --fail-on), 2 on error
+    ///
+    /// Several intents give one report per intent, in the order of their files; JSON reports
+    /// follow one another as separate documents. Intents that share a name or a namespace are
+    /// an error.
     Diff {
-        /// The NetworkIntent file, or `-` for standard input
-        intent: PathBuf,
+        /// NetworkIntent files, directories (each file under it whose document is a
+        /// NetworkIntent, see `discover`), or `-` for standard input
+        #[arg(required = true, value_name = "INTENT")]
+        intents: Vec<PathBuf>,
         /// The current policies: a YAML file, a directory (through its kustomization when it has
         /// one, else every YAML file in it, recursively) or `-`
         #[arg(long, value_name = "PATH")]
@@ -92,10 +112,6 @@ enum Command {
         /// How to print the report
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Colour the text report: `auto` when standard output is a terminal and NO_COLOR is
-        /// not set
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-        color: ColorChoice,
         /// The namespace of a policy that names none (as `kubectl apply -f` without `-n`)
         #[arg(long, value_name = "NAMESPACE", default_value = "default")]
         default_namespace: String,
@@ -104,6 +120,10 @@ enum Command {
         /// more than the intent generates); or nothing. Errors always exit 2
         #[arg(long, value_enum, default_value_t = FailOn::Differences)]
         fail_on: FailOn,
+        /// A label to leave out of the comparison on both sides, such as the tracking label a
+        /// deployer adds to what it applies (Argo CD's `app.kubernetes.io/instance`); repeatable
+        #[arg(long, value_name = "KEY")]
+        ignore_label: Vec<String>,
     },
     /// Print every connection the policies allow among the workloads: between workloads, and
     /// between workloads and addresses (see docs/connectivity.md)
@@ -222,51 +242,6 @@ impl FailOn {
     }
 }
 
-/// How errors are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ErrorFormat {
-    Text,
-    Github,
-}
-
-/// Why a command failed: diagnostics, each naming its file, kept as data until
-/// [`Failure::render`] prints them in the format asked.
-#[derive(Debug)]
-pub struct Failure(pub Vec<Diagnostic>);
-
-impl Failure {
-    /// A failure of the command line itself: one line, without the `error: ` prefix.
-    pub fn message(message: impl Into<String>) -> Failure {
-        Failure(vec![Diagnostic::failure(message)])
-    }
-
-    /// The diagnostics of the file `file` (`<stdin>` for standard input), which they do not
-    /// name themselves.
-    pub fn in_file(file: &str, diags: Vec<Diagnostic>) -> Failure {
-        Failure(diags.into_iter().map(|d| d.in_file(file)).collect())
-    }
-
-    pub fn render(&self, format: ErrorFormat) -> String {
-        match format {
-            ErrorFormat::Text => diag::text::render(&self.0),
-            ErrorFormat::Github => diag::github::render(&self.0),
-        }
-    }
-}
-
-/// Prints the warnings of a valid intent read from `file` on standard error (which `--quiet`
-/// drops); they never change the exit status.
-pub(super) fn warn(io: &mut Io, file: &str, valid: &crate::intent::validate::ValidIntent) {
-    let warnings: Vec<Diagnostic> = valid.warnings().iter().map(|d| d.clone().in_file(file)).collect();
-    let _ = write!(io.stderr, "{}", diag::text::render(&warnings));
-}
-
-impl From<Vec<Diagnostic>> for Failure {
-    fn from(diags: Vec<Diagnostic>) -> Failure {
-        Failure(diags)
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -289,6 +264,7 @@ pub struct Io<'a> {
     pub stdin: &'a mut dyn Read,
     pub stdin_is_terminal: bool,
     pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
 }
@@ -301,6 +277,7 @@ pub fn main() -> i32 {
         stdin: &mut stdin.lock(),
         stdin_is_terminal,
         stdout_is_terminal: std::io::stdout().is_terminal(),
+        stderr_is_terminal: std::io::stderr().is_terminal(),
         stdout: &mut std::io::stdout().lock(),
         stderr: &mut std::io::stderr().lock(),
     };
@@ -332,39 +309,79 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>, io: &mut
         stdin: &mut *io.stdin,
         stdin_is_terminal: io.stdin_is_terminal,
         stdout_is_terminal: io.stdout_is_terminal,
+        stderr_is_terminal: io.stderr_is_terminal,
         stdout: &mut *io.stdout,
         stderr: if cli.quiet { &mut sink } else { &mut *io.stderr },
     };
-    let result = dispatch(cli.command.expect("a command"), &mut quiet);
+    let no_color = std::env::var_os("NO_COLOR");
+    let colour = use_colour(cli.color, io.stdout_is_terminal, no_color.as_deref());
+    let printing = Printing {
+        format: cli.error_format,
+        colour: use_colour(cli.color, io.stderr_is_terminal, no_color.as_deref()),
+        workspace: workspace(),
+    };
+    let mut warnings = Failure::default();
+    let result = dispatch(cli.command.expect("a command"), colour, &mut quiet, &mut warnings);
+    if cli.quiet {
+        warnings.diags.clear();
+    }
     match result {
-        Ok((output, code)) => match io.stdout.write_all(output.as_bytes()).and_then(|()| io.stdout.flush()) {
-            Ok(()) => code,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
-            Err(e) => {
-                let _ = writeln!(io.stderr, "error: cannot write output: {e}");
-                EXIT_ERROR
+        Ok((output, code)) => {
+            // A code scanning upload needs a log, with no results too, to clear what was found.
+            if printing.format == ErrorFormat::Sarif || !warnings.diags.is_empty() {
+                let _ = write!(io.stderr, "{}", warnings.render(&printing));
             }
-        },
+            match io.stdout.write_all(output.as_bytes()).and_then(|()| io.stdout.flush()) {
+                Ok(()) => code,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+                Err(e) => {
+                    let _ = writeln!(io.stderr, "error: cannot write output: {e}");
+                    EXIT_ERROR
+                }
+            }
+        }
         Err(failure) => {
-            let _ = write!(io.stderr, "{}", failure.render(cli.error_format));
+            let _ = write!(io.stderr, "{}", warnings.before(failure).render(&printing));
             EXIT_ERROR
         }
     }
 }
 
-/// Runs one command but `krm`: its output and exit status, or why it failed.
-fn dispatch(command: Command, io: &mut Io) -> Result<(String, i32), Failure> {
+/// `GITHUB_WORKSPACE` (resolved, where it can be) and the working directory, when it is set.
+fn workspace() -> Option<(PathBuf, PathBuf)> {
+    let workspace = PathBuf::from(std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty())?);
+    let workspace = std::fs::canonicalize(&workspace).unwrap_or(workspace);
+    Some((workspace, std::env::current_dir().ok()?))
+}
+
+/// Runs one command but `krm`: its output and exit status, or why it failed; the warnings of
+/// the intents it read go to `warnings`. `colour` says whether to colour standard output.
+fn dispatch(
+    command: Command,
+    colour: bool,
+    io: &mut Io,
+    warnings: &mut Failure,
+) -> Result<(String, i32), Failure> {
     match command {
-        Command::Generate { intents, output: None } => {
-            generate::generate(&intents, io).map(|out| (out, EXIT_OK))
+        Command::Generate { intents, output: None, .. } => {
+            generate::generate(&intents, io, warnings).map(|out| (out, EXIT_OK))
         }
-        Command::Generate { intents, output: Some(dir) } => generate::generate_into(&intents, &dir, io),
+        Command::Generate { intents, output: Some(dir), check } => {
+            generate::generate_into(&intents, &dir, check, io, warnings)
+        }
         Command::Discover { dir } => generate::discover(&dir, io),
         Command::CopyBinary { dest } => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
-        Command::Diff { intent, against, format, color, default_namespace, fail_on } => {
-            let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
-            diff::diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
-        }
+        Command::Diff { intents, against, format, default_namespace, fail_on, ignore_label } => diff::diff(
+            &intents,
+            &against,
+            format,
+            colour,
+            &default_namespace,
+            fail_on,
+            &ignore_label,
+            io,
+            warnings,
+        ),
         Command::Connectivity { policies, workloads, format, default_namespace } => {
             engine::connectivity(&policies, &workloads, format, &default_namespace, io)
                 .map(|out| (out, EXIT_OK))
@@ -374,7 +391,7 @@ fn dispatch(command: Command, io: &mut Io) -> Result<(String, i32), Failure> {
                 .map(|out| (out, EXIT_OK))
         }
         Command::Verify { intent, workloads, policies, format, default_namespace } => {
-            engine::verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io)
+            engine::verify(&intent, &workloads, policies.as_deref(), format, &default_namespace, io, warnings)
         }
         Command::Init { from, output, name } => init::init(&from, output.as_deref(), name.as_deref(), io),
         Command::Completions { shell } => Ok((init::completions(shell), EXIT_OK)),
@@ -388,9 +405,9 @@ fn krm(io: &mut Io) -> i32 {
     let mut bytes = Vec::new();
     let run = match io.stdin.read_to_end(&mut bytes) {
         Err(e) => crate::shell::krm::failure(&format!("cannot read standard input: {e}")),
-        Ok(_) => match String::from_utf8(bytes) {
+        Ok(_) => match crate::shell::input::text(diag::STDIN, bytes) {
             Ok(text) => crate::shell::krm::run(&text),
-            Err(_) => crate::shell::krm::failure("standard input is not UTF-8 text"),
+            Err(d) => crate::shell::krm::failure(&format!("standard input is {}", d.message)),
         },
     };
     let _ = io.stderr.write_all(run.log.as_bytes());
@@ -413,8 +430,12 @@ pub fn read_input(path: &Path, stdin: &mut dyn Read) -> Result<(String, String),
         return Ok((diag::STDIN.to_string(), text));
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Failure::message(format!("cannot read {name}: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| Failure::message(format!("{name} is not UTF-8 text")))?;
+    let unreadable = |e: std::io::Error| {
+        let d = Diagnostic::problem(diag::Code::Unreadable, format!("cannot read: {e}"));
+        Failure::from(vec![d.in_file(&name)])
+    };
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = crate::shell::input::text(&name, bytes).map_err(|d| Failure::from(vec![*d]))?;
     Ok((name, text))
 }
 

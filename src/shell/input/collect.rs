@@ -128,9 +128,9 @@ fn read_files(
     let mut sources = Vec::new();
     for (file, name) in files {
         match std::fs::read(&file) {
-            Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(bytes) => match super::text(&name, bytes) {
                 Ok(text) => sources.push(Source { name, text }),
-                Err(_) => problems.push(unreadable(&name, &"not UTF-8 text")),
+                Err(d) => problems.push(*d),
             },
             Err(e) => problems.push(unreadable(&name, &e)),
         }

@@ -39,7 +39,10 @@ pub fn select(sources: &[Source]) -> Result<Vec<&Source>, Vec<Diagnostic>> {
         match yaml::parse(&source.text, &yaml::Limits::default()) {
             Ok(docs) if docs.iter().any(is_intent) => selected.push(source),
             Ok(_) => {}
-            Err(e) => problems.push(problem(Code::YamlSyntax, &source.name, e.pos, e.message)),
+            Err(e) => {
+                let d = problem(Code::YamlSyntax, &source.name, e.pos, e.message);
+                problems.push(d.with_help_if(e.help.as_deref()));
+            }
         }
     }
     if problems.is_empty() {
@@ -77,9 +80,9 @@ pub fn files(dir: &Path) -> (Vec<Source>, Vec<Diagnostic>) {
     let mut sources = Vec::with_capacity(paths.len());
     for path in paths {
         let name = path.display().to_string();
-        match std::fs::read(&path).map(String::from_utf8) {
+        match std::fs::read(&path).map(|bytes| super::text(&name, bytes)) {
             Ok(Ok(text)) => sources.push(Source { name, text }),
-            Ok(Err(_)) => problems.push(unreadable(&name, "not UTF-8 text")),
+            Ok(Err(d)) => problems.push(*d),
             Err(e) => problems.push(unreadable(&name, &e.to_string())),
         }
     }

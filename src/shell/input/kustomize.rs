@@ -135,9 +135,9 @@ impl Walk {
             Err(p) => return self.problems.push(*p),
         };
         let file = join_shown(shown, name);
-        let text = match std::fs::read(dir.join(name)).map(String::from_utf8) {
+        let text = match std::fs::read(dir.join(name)).map(|bytes| super::text(&file, bytes)) {
             Ok(Ok(text)) => text,
-            Ok(Err(_)) => return self.unreadable(&file, "not UTF-8 text"),
+            Ok(Err(d)) => return self.problems.push(*d),
             Err(e) => return self.unreadable(&file, &e.to_string()),
         };
         // The resources of a kustomization with problems are followed too, to report all at once.
@@ -154,11 +154,9 @@ impl Walk {
     fn resource(&mut self, dir: &Path, shown: &str, file: &str, r: &Resource) {
         let at = (r.line, r.col);
         if is_remote(&r.path) {
-            let message = format!(
-                "`{}` is a remote resource, which netpol-intent does not fetch; {}",
-                r.path, self.hint
-            );
-            return self.problems.push(problem(Code::UnsupportedKustomization, file, at, message));
+            let message = format!("`{}` is a remote resource, which netpol-intent does not fetch", r.path);
+            let d = problem(Code::UnsupportedKustomization, file, at, message).with_help(&self.hint);
+            return self.problems.push(d);
         }
         let target = clean(&dir.join(&r.path));
         let entry_shown =
@@ -235,7 +233,8 @@ pub fn parse(file: &str, text: &str, hint: &str) -> (Vec<Resource>, Vec<Diagnost
         Ok(docs) => docs,
         Err(e) => {
             let at = (e.pos.line, e.pos.col);
-            return (Vec::new(), vec![problem(Code::YamlSyntax, file, at, e.message)]);
+            let d = problem(Code::YamlSyntax, file, at, e.message).with_help_if(e.help.as_deref());
+            return (Vec::new(), vec![d]);
         }
     };
     let empty = "the kustomization is empty: kustomize refuses it";
@@ -262,9 +261,8 @@ fn fields(root: &Node, file: &str, hint: &str) -> Vec<Diagnostic> {
         let name = key.as_str().unwrap_or_default();
         let at = (key.span.start.line, key.span.start.col);
         if UNSUPPORTED.contains(&name) && !value.is_null() {
-            let message =
-                format!("`{name}` is not read by netpol-intent: it changes what kustomize builds; {hint}");
-            problems.push(problem(Code::UnsupportedKustomization, file, at, message));
+            let message = format!("`{name}` is not read by netpol-intent: it changes what kustomize builds");
+            problems.push(problem(Code::UnsupportedKustomization, file, at, message).with_help(hint));
         } else if !MODELLED.contains(&name) && !UNSUPPORTED.contains(&name) {
             let message = format!("unknown field `{name}`: kustomize refuses it");
             problems.push(problem(Code::InvalidKustomization, file, at, message));
@@ -279,12 +277,15 @@ fn type_meta(root: &Node, file: &str, hint: &str) -> Vec<Diagnostic> {
     let kind = root.get("kind").filter(|n| !n.is_null());
     match kind.map(|k| (k, k.as_str().unwrap_or_default())) {
         None | Some((_, "Kustomization")) => {}
-        Some((node, "Component")) => out.push(problem(
-            Code::UnsupportedKustomization,
-            file,
-            (node.span.start.line, node.span.start.col),
-            format!("a `Component` is not read by netpol-intent; {hint}"),
-        )),
+        Some((node, "Component")) => out.push(
+            problem(
+                Code::UnsupportedKustomization,
+                file,
+                (node.span.start.line, node.span.start.col),
+                "a `Component` is not read by netpol-intent".to_string(),
+            )
+            .with_help(hint),
+        ),
         Some((node, other)) => out.push(problem(
             Code::InvalidKustomization,
             file,
@@ -428,7 +429,8 @@ mod tests {
 
     fn codes(text: &str) -> Vec<(Code, usize, String)> {
         let problems = parse("k.yaml", text, "HINT").1.into_iter();
-        problems.map(|p| (p.code.expect("a code"), p.line(), p.message)).collect()
+        let text = |p: &Diagnostic| format!("{}{}", p.message, p.help.as_deref().unwrap_or_default());
+        problems.map(|p| (p.code.expect("a code"), p.line(), text(&p))).collect()
     }
 
     #[test]

@@ -70,16 +70,23 @@ fn process(list: &List, results: &mut Results) -> Option<Vec<String>> {
         results.push(Diagnostic::failure(message));
         return None;
     }
+    let help = "with kpt pass `--fn-config intent.yaml` (or `configPath: intent.yaml` in the Kptfile's \
+                pipeline); with kustomize list the intent under `generators:`, `transformers:` or `validators:`";
     let Some(config) = list.function_config else {
         let d =
-            Diagnostic::failure("no functionConfig: netpol-intent needs its NetworkIntent as functionConfig")
-                .with_help(
-                    "with kpt pass `--fn-config intent.yaml`; with kustomize list the intent \
-                 under `generators:`, `transformers:` or `validators:`",
-                );
-        results.push(d);
+            Diagnostic::failure("no functionConfig: netpol-intent needs its NetworkIntent as functionConfig");
+        results.push(d.with_help(help));
         return None;
     };
+    // kpt sends an empty ConfigMap when it is given no `--fn-config`: one error, saying so.
+    if list::str_at(config, "kind") == Some("ConfigMap") && list::str_at(config, "apiVersion") == Some("v1") {
+        let d = Diagnostic::failure(
+            "the functionConfig is a ConfigMap, as kpt sends when it is run without `--fn-config`: \
+             netpol-intent needs its NetworkIntent as functionConfig",
+        );
+        results.push(d.with_help(help));
+        return None;
+    }
     let ctx = ConfigRef::new(config, items);
     let settings = settings::read(config, &ctx);
     let intent = crate::intent::decode::decode(config).and_then(crate::intent::validate::validate);

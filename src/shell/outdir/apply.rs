@@ -154,9 +154,9 @@ pub(super) fn swap(
 
 /// The snapshot of DIR: every entry under it (relative paths joined with `/`), files with
 /// their owner when their name ends with `.yaml` or `.yml` and no part of their path is hidden
-/// (starts with `.`), and the text of this intent's files and of the kustomization, which the
+/// (starts with `.`), and the text of the files of `intents` and of the kustomization, which the
 /// plan compares.
-pub(super) fn scan(dir: &Path, prefix: &str, intent: &str, out: &mut Snapshot) -> Result<(), Error> {
+pub(super) fn scan(dir: &Path, prefix: &str, intents: &[&str], out: &mut Snapshot) -> Result<(), Error> {
     let here = dir.join(prefix);
     for entry in fs::read_dir(&here).map_err(io_err("read", &here))? {
         let entry = entry.map_err(io_err("read", &here))?;
@@ -171,7 +171,7 @@ pub(super) fn scan(dir: &Path, prefix: &str, intent: &str, out: &mut Snapshot) -
         let kind = entry.file_type().map_err(io_err("read", &entry.path()))?;
         if kind.is_dir() {
             out.insert(rel.clone(), Entry::Dir);
-            scan(dir, &rel, intent, out)?;
+            scan(dir, &rel, intents, out)?;
         } else if kind.is_symlink() {
             let target = fs::read_link(entry.path()).map_err(io_err("read", &entry.path()))?;
             out.insert(rel, Entry::Symlink(target));
@@ -180,7 +180,7 @@ pub(super) fn scan(dir: &Path, prefix: &str, intent: &str, out: &mut Snapshot) -
             let read = || fs::read(entry.path()).map_err(io_err("read", &entry.path()));
             let (owner, text) = if !hidden && (name.ends_with(".yaml") || name.ends_with(".yml")) {
                 let bytes = read()?;
-                let owner = std::str::from_utf8(&bytes).map_or(Owner::User, |t| owner(t, intent));
+                let owner = std::str::from_utf8(&bytes).map_or(Owner::User, |t| owner(t, intents));
                 let compared = owner == Owner::ThisIntent || rel == KUSTOMIZATION;
                 (Some(owner), compared.then_some(bytes))
             } else {

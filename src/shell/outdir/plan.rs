@@ -18,18 +18,20 @@ const OTHER_KUSTOMIZATIONS: [&str; 2] = ["kustomization.yml", "Kustomization"];
 /// Who a file in DIR belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Owner {
+    /// One of the intents being written (one run may write several).
     ThisIntent,
     Intent(String),
     User,
 }
 
 /// Reads who a file belongs to from its text: a file holding exactly one NetworkPolicy is its
-/// managing intent's ([`crate::policy::ownership`]); anything else is the user's.
-pub(crate) fn owner(text: &str, intent: &str) -> Owner {
+/// managing intent's ([`crate::policy::ownership`]), one of `intents` or another; anything else
+/// is the user's.
+pub(crate) fn owner(text: &str, intents: &[&str]) -> Owner {
     let Ok(docs) = yaml::parse(text, &yaml::Limits::default()) else { return Owner::User };
     let [doc] = docs.as_slice() else { return Owner::User };
     match crate::policy::ownership::of_node(doc) {
-        Some(name) if name == intent => Owner::ThisIntent,
+        Some(name) if intents.contains(&name) => Owner::ThisIntent,
         Some(name) => Owner::Intent(name.to_string()),
         None => Owner::User,
     }
@@ -171,9 +173,39 @@ pub(crate) fn plan(
     if old_kustomization == Some(kustomization.as_bytes()) {
         plan.keep.insert(KUSTOMIZATION.to_string());
     } else {
+        plan.written.written += 1;
         plan.write.insert(KUSTOMIZATION.to_string(), kustomization);
     }
     Ok(plan)
+}
+
+/// What carrying out `plan` would change in the DIR of `snapshot` (shown as `shown`), as a
+/// unified diff per file, in path order: each file to write against its text now (none for a
+/// new one), each to remove against nothing. Empty when the plan changes nothing.
+pub(crate) fn diff(shown: &Path, snapshot: &Snapshot, plan: &Plan) -> String {
+    let old = |path: &str| match snapshot.get(path) {
+        Some(Entry::File { text: Some(text), .. }) => String::from_utf8_lossy(text).into_owned(),
+        _ => String::new(),
+    };
+    let changes = plan
+        .write
+        .iter()
+        .map(|(path, text)| (path, old(path), text.clone()))
+        .chain(plan.remove.iter().map(|path| (path, old(path), String::new())));
+    let mut changes: Vec<(&String, String, String)> = changes.collect();
+    changes.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::new();
+    for (path, old, new) in changes {
+        let name = shown.join(path).display().to_string();
+        let (from, to) = match (old.is_empty(), new.is_empty()) {
+            (true, _) => ("/dev/null".to_string(), name),
+            (_, true) => (name, "/dev/null".to_string()),
+            _ => (name.clone(), name),
+        };
+        let diff = similar::TextDiff::from_lines(&old, &new);
+        out.push_str(&diff.unified_diff().context_radius(3).header(&from, &to).to_string());
+    }
+    out
 }
 
 /// The text of the kustomization netpol-intent wrote before, if any; an error for one it did
@@ -231,12 +263,13 @@ mod tests {
 
     #[test]
     fn ownership_is_read_from_the_label_and_the_annotation() {
-        assert_eq!(owner(OURS, "shop"), Owner::ThisIntent);
-        assert_eq!(owner(OURS, "web"), Owner::Intent("shop".into()));
-        assert_eq!(owner(&OURS.replace("netpol-intent}", "helm}"), "shop"), Owner::User);
-        assert_eq!(owner(&format!("{OURS}---\n{OURS}"), "shop"), Owner::User);
-        assert_eq!(owner("a: [", "shop"), Owner::User);
-        assert_eq!(owner(&OURS.replace("kind: NetworkPolicy", "kind: ConfigMap"), "shop"), Owner::User);
+        assert_eq!(owner(OURS, &["shop"]), Owner::ThisIntent);
+        assert_eq!(owner(OURS, &["web", "shop"]), Owner::ThisIntent);
+        assert_eq!(owner(OURS, &["web"]), Owner::Intent("shop".into()));
+        assert_eq!(owner(&OURS.replace("netpol-intent}", "helm}"), &["shop"]), Owner::User);
+        assert_eq!(owner(&format!("{OURS}---\n{OURS}"), &["shop"]), Owner::User);
+        assert_eq!(owner("a: [", &["shop"]), Owner::User);
+        assert_eq!(owner(&OURS.replace("kind: NetworkPolicy", "kind: ConfigMap"), &["shop"]), Owner::User);
     }
 
     #[test]
@@ -273,7 +306,7 @@ mod tests {
         let plan = plan(Path::new("out"), &snapshot, &files).unwrap();
         assert_eq!(
             plan.written,
-            Written { written: 2, unchanged: 1, removed: 1, kept: 4, leftover: None },
+            Written { written: 3, unchanged: 1, removed: 1, kept: 4, leftover: None },
             "{plan:#?}"
         );
         let written: Vec<&str> = plan.write.keys().map(String::as_str).collect();
@@ -299,6 +332,51 @@ mod tests {
         let second = plan(Path::new("out"), &snapshot, &files).unwrap();
         assert!(second.changes_nothing(), "{second:#?}");
         assert_eq!((second.written.unchanged, second.written.written), (1, 0));
+        assert_eq!(diff(Path::new("out"), &snapshot, &second), "");
+    }
+
+    /// The kustomization alone out of date (another intent's file added by hand): it is
+    /// rewritten, and counted.
+    #[test]
+    fn a_rewritten_kustomization_is_counted_and_shown() {
+        let files = new(&[("shop/a.yaml", "a\n")]);
+        let first = plan(Path::new("out"), &Snapshot::new(), &files).unwrap();
+        assert_eq!(first.written.written, 2, "the policy file and the kustomization");
+        let mut snapshot: Snapshot =
+            first.write.iter().map(|(p, t)| (p.clone(), file(Some(Owner::ThisIntent), Some(t)))).collect();
+        snapshot.insert("web/b.yaml".into(), file(Some(Owner::Intent("web".into())), None));
+        let second = plan(Path::new("out"), &snapshot, &files).unwrap();
+        assert_eq!((second.written.written, second.written.unchanged), (1, 1));
+        let shown = diff(Path::new("out"), &snapshot, &second);
+        assert!(shown.starts_with("--- out/kustomization.yaml\n+++ out/kustomization.yaml\n"), "{shown}");
+        assert!(shown.contains("\n+- web/b.yaml\n"), "{shown}");
+    }
+
+    #[test]
+    fn the_diff_shows_new_changed_and_removed_files() {
+        let snapshot = Snapshot::from([
+            ("shop/changed.yaml".into(), file(Some(Owner::ThisIntent), Some("port: 80\n"))),
+            ("shop/stale.yaml".into(), file(Some(Owner::ThisIntent), Some("stale\n"))),
+        ]);
+        let files = new(&[("shop/changed.yaml", "port: 8080\n"), ("shop/added.yaml", "added\n")]);
+        let plan = plan(Path::new("out"), &snapshot, &files).unwrap();
+        let shown = diff(Path::new("out"), &snapshot, &plan);
+        let heads: Vec<&str> =
+            shown.lines().filter(|l| l.starts_with("---") || l.starts_with("+++")).collect();
+        assert_eq!(
+            heads,
+            [
+                "--- /dev/null",
+                "+++ out/kustomization.yaml",
+                "--- /dev/null",
+                "+++ out/shop/added.yaml",
+                "--- out/shop/changed.yaml",
+                "+++ out/shop/changed.yaml",
+                "--- out/shop/stale.yaml",
+                "+++ /dev/null"
+            ]
+        );
+        assert!(shown.contains("-port: 80\n+port: 8080\n"), "{shown}");
     }
 
     #[test]
