@@ -7,7 +7,7 @@ use super::connset::ConnSet;
 use super::entries::{Endpoint, Entry};
 use super::ipset::{Atoms, IpRange, IpSet};
 use super::reach::Connectivity;
-use super::table::ConnId;
+use super::table::{ConnId, NONE};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Delta {
@@ -108,4 +108,23 @@ fn address_changes(before: &Connectivity, after: &Connectivity, atoms: &Atoms, c
             .collect()
     };
     (sets(outgoing), sets(incoming))
+}
+
+/// The workloads that `before` lets some other workload or some address reach, and `after`
+/// lets nothing reach: what a change leaves with no ingress it had. Computed per class, over
+/// the same cluster (panics otherwise).
+pub fn unreachable(before: &Connectivity, after: &Connectivity) -> Vec<usize> {
+    assert!(std::ptr::eq(before.cluster, after.cluster), "a comparison needs one cluster");
+    let cluster = before.cluster;
+    let reached = |net: &Connectivity, d: usize| {
+        let others = |s: usize| s != d || cluster.classes[d].members.len() > 1;
+        (0..cluster.class_count()).any(|s| others(s) && net.class_pair(s, d) != NONE)
+            || (0..net.atoms().len()).any(|a| net.atom_to_class(a, d) != NONE)
+    };
+    let mut out: Vec<usize> = (0..cluster.class_count())
+        .filter(|&d| reached(before, d) && !reached(after, d))
+        .flat_map(|d| cluster.classes[d].members.iter().copied())
+        .collect();
+    out.sort_unstable();
+    out
 }
