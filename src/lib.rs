@@ -48,15 +48,32 @@ pub enum DiffError {
 }
 
 /// The diff of an intent file's text against the current policies `collected` (a policy with
-/// no namespace is in `default_namespace`). The command line's `diff` is this, plus reading
-/// the files ([`shell::input::collect`]) and printing the report ([`report`]).
+/// no namespace is in `default_namespace`), its connections judged among the intent's own
+/// workloads ([`diff::model`]). The command line's `diff` is this, plus reading the files
+/// ([`shell::input::collect`]) and printing the report ([`report`]).
 pub fn diff(src: &str, collected: &Collected, default_namespace: &str) -> Result<Report, DiffError> {
+    diff_among(src, collected, default_namespace, None)
+}
+
+/// [`diff`], its connections judged among `workloads` when given (with the path they were
+/// read from, for the report), else among the intent's own.
+pub fn diff_among(
+    src: &str,
+    collected: &Collected,
+    default_namespace: &str,
+    workloads: Option<(String, engine::Workloads)>,
+) -> Result<Report, DiffError> {
     let valid = load(src).map_err(DiffError::Intent)?;
     let current = policy::read::read(collected, default_namespace).map_err(DiffError::Current)?;
     let intent = valid.intent();
     let scope =
         diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
-    let mut report = diff::diff(&scope, policy::expand::expand(&valid), current.policies);
+    let among = match workloads {
+        Some((path, workloads)) => (diff::Model::Given(path), workloads),
+        None => (diff::Model::Intent, diff::model::of_intent(&valid)),
+    };
+    let mut report = diff::diff(&scope, policy::expand::expand(&valid), current.policies, among)
+        .map_err(DiffError::Current)?;
     report.unlisted = current.unlisted.into_iter().map(diff::NotListed::from).collect();
     Ok(report)
 }

@@ -31,7 +31,8 @@ pub fn addresses_for_people(set: &IpSet) -> String {
         let rest = whole.minus(set);
         match rest.is_empty() {
             true => Some(name.to_string()),
-            false => (rest.ranges().count() < set.ranges().count()).then(|| format!("{name} except {}", list(&rest))),
+            false => (rest.ranges().count() < set.ranges().count())
+                .then(|| format!("{name} except {}", list(&rest))),
         }
     };
     within(IpSet::all(), "any address")

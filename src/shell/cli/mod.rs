@@ -104,6 +104,11 @@ enum Command {
         /// more than the intent generates); or nothing. Errors always exit 2
         #[arg(long, value_enum, default_value_t = FailOn::Differences)]
         fail_on: FailOn,
+        /// The workloads to judge connections among (Namespaces, Pods and workload
+        /// controllers: a YAML file, a directory or `-`); without it, a pod for each workload,
+        /// label and namespace the intent names
+        #[arg(long, value_name = "PATH")]
+        workloads: Option<PathBuf>,
     },
     /// Print every connection the policies allow among the workloads: between workloads, and
     /// between workloads and addresses (see docs/connectivity.md)
@@ -354,9 +359,10 @@ fn dispatch(command: Command, io: &mut Io) -> Result<(String, i32), Failure> {
         Command::Generate { intents, output: Some(dir) } => generate::generate_into(&intents, &dir, io),
         Command::Discover { dir } => generate::discover(&dir, io),
         Command::CopyBinary { dest } => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
-        Command::Diff { intent, against, format, color, default_namespace, fail_on } => {
+        Command::Diff { intent, against, format, color, default_namespace, fail_on, workloads } => {
             let colour = use_colour(color, io.stdout_is_terminal, std::env::var_os("NO_COLOR").as_deref());
-            diff::diff(&intent, &against, format, colour, &default_namespace, fail_on, io)
+            let among = workloads.as_deref();
+            diff::diff(&intent, &against, among, format, colour, &default_namespace, fail_on, io)
         }
         Command::Connectivity { policies, workloads, format, default_namespace } => {
             engine::connectivity(&policies, &workloads, format, &default_namespace, io)
