@@ -11,7 +11,7 @@
 //! set isolates ([`crate::engine::side::isolated`]), and a pod with no labels in each
 //! namespace for the namespace as a whole.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
@@ -49,8 +49,9 @@ struct Sets<'a> {
     keys: Vec<&'a (String, String)>,
     status: Vec<Status>,
     current: Vec<Policy>,
-    generated: Vec<Policy>,
+    /// The generated policies (the first `generated` of `after`), then every kept one.
     after: Vec<Policy>,
+    generated: usize,
 }
 
 /// Judges the change among `workloads` (of `model`) and fills in the report's connections,
@@ -71,7 +72,7 @@ pub(super) fn judge(
         let changes = delta::diff(&before, &after);
         let suspects: Vec<usize> =
             (0..sets.keys.len()).filter(|&i| sets.status[i] != Status::Unchanged).collect();
-        let found = beyond(&before, &sets.current, &suspects, &sets.generated);
+        let found = beyond(&before, &sets.current, &suspects, &sets.after[..sets.generated]);
         (changes.opened, changes.closed, delta::unreachable(&before, &after), found)
     };
     let mut dangers = sets.widening(&cluster.workloads, &found);
@@ -126,22 +127,34 @@ impl<'a> Sets<'a> {
             })
             .collect();
         let generated = compile(wanted.values()).expect("the generated policies compile");
-        let current = compile(now.values().map(|(p, _)| p)).map_err(|errors| {
-            let at = |i: usize| &now[keys[i]].1;
+        // An unchanged policy compiles to what its generated twin does: only the others are
+        // compiled again.
+        let fresh: Vec<usize> = (0..keys.len()).filter(|&i| status[i] != Status::Unchanged).collect();
+        let compiled = compile(fresh.iter().map(|&i| &now[keys[i]].0)).map_err(|errors| {
             errors
                 .into_iter()
                 .map(|e| {
                     let message = format!("NetworkPolicy `{}`: {}: {}", e.policy, e.path, e.message);
-                    let found = at(e.index);
+                    let found = &now[keys[fresh[e.index]]].1;
                     Diagnostic::problem(Code::InvalidPolicy, message)
                         .in_file(&found.file)
                         .at_line(found.line, 1)
                 })
                 .collect::<Vec<_>>()
         })?;
+        let position: HashMap<&(String, String), usize> =
+            wanted.keys().enumerate().map(|(i, k)| (k, i)).collect();
+        let mut compiled = compiled.into_iter();
+        let current: Vec<Policy> = (0..keys.len())
+            .map(|i| match status[i] {
+                Status::Unchanged => generated[position[keys[i]]].clone(),
+                _ => compiled.next().expect("one compiled policy for each other"),
+            })
+            .collect();
         let kept = (0..keys.len()).filter(|&i| status[i] == Status::Kept).map(|i| current[i].clone());
-        let after = generated.iter().cloned().chain(kept).collect();
-        Ok(Sets { scope, wanted, now, keys, status, current, generated, after })
+        let generated_count = generated.len();
+        let after = generated.into_iter().chain(kept).collect();
+        Ok(Sets { scope, wanted, now, keys, status, current, after, generated: generated_count })
     }
 
     fn policy_ref(&self, i: usize) -> PolicyRef {
@@ -250,12 +263,10 @@ impl<'a> Sets<'a> {
     /// The isolation dangers in both directions.
     fn isolation(&self, cluster: &Cluster, intent_model: bool) -> Vec<Danger> {
         let mut out = Vec::new();
+        let (before, after) = (isolated(cluster, &self.current), isolated(cluster, &self.after));
         for d in [Direction::Ingress, Direction::Egress] {
-            let lost = {
-                let mut lost = isolated(cluster, &self.current, d);
-                lost.and_not(&isolated(cluster, &self.after, d));
-                lost
-            };
+            let mut lost = before[d as usize].clone();
+            lost.and_not(&after[d as usize]);
             let names = |ns: &str| -> Vec<String> {
                 lost.iter()
                     .filter(|&c| cluster.workloads.namespaces[cluster.classes[c].namespace].name == ns)

@@ -84,18 +84,29 @@ impl<'c> Connectivity<'c> {
 
     /// What each class's ingress admits, from every class and atom, into `pairs` and
     /// `from_ips`.
+    ///
+    /// A column is written to `pairs` with a stride of a whole row; so columns are computed
+    /// [`BLOCK`] at a time and written row by row, each row's cells of the block together.
     fn apply_ingress(&mut self, side: &Side) {
+        const BLOCK: usize = 64;
         let (n, k) = (self.cluster.class_count(), self.atoms.len());
-        let mut col = vec![NONE; n];
+        let isolated: Vec<usize> = (0..n).filter(|&d| side.isolated[d]).collect();
+        let mut cols = vec![NONE; BLOCK * n];
         let mut ips = vec![NONE; k];
-        for d in (0..n).filter(|&d| side.isolated[d]) {
-            col.fill(NONE);
-            ips.fill(NONE);
-            side.admitted(self.cluster, &mut self.table, d, &mut col, &mut ips);
-            for (s, &cell) in col.iter().enumerate() {
-                self.pairs[s * n + d] = cell;
+        for block in isolated.chunks(BLOCK) {
+            for (j, &d) in block.iter().enumerate() {
+                let col = &mut cols[j * n..(j + 1) * n];
+                col.fill(NONE);
+                ips.fill(NONE);
+                side.admitted(self.cluster, &mut self.table, d, col, &mut ips);
+                self.from_ips[d * k..(d + 1) * k].copy_from_slice(&ips);
             }
-            self.from_ips[d * k..(d + 1) * k].copy_from_slice(&ips);
+            for s in 0..n {
+                let row = &mut self.pairs[s * n..(s + 1) * n];
+                for (j, &d) in block.iter().enumerate() {
+                    row[d] = cols[j * n + s];
+                }
+            }
         }
     }
 
@@ -128,6 +139,12 @@ impl<'c> Connectivity<'c> {
     /// What class `s` may open to class `d`.
     pub fn class_pair(&self, s: usize, d: usize) -> ConnId {
         self.pairs[s * self.cluster.class_count() + d]
+    }
+
+    /// What class `s` may open to each class, in class order.
+    pub fn class_row(&self, s: usize) -> &[ConnId] {
+        let n = self.cluster.class_count();
+        &self.pairs[s * n..(s + 1) * n]
     }
 
     /// What class `s` may open to atom `a`.

@@ -56,11 +56,15 @@ pub(super) fn selected(cluster: &Cluster, p: &Policy) -> Bits {
     selected
 }
 
-/// The classes that a policy of `policies` isolates in direction `d`.
-pub fn isolated(cluster: &Cluster, policies: &[Policy], d: Direction) -> Bits {
-    let mut out = Bits::empty(cluster.class_count());
-    for p in policies.iter().filter(|p| p.rules(d).is_some()) {
-        out.or(&selected(cluster, p));
+/// The classes that a policy of `policies` isolates, for ingress and for egress (indexed by
+/// [`Direction`]).
+pub fn isolated(cluster: &Cluster, policies: &[Policy]) -> [Bits; 2] {
+    let mut out = [Bits::empty(cluster.class_count()), Bits::empty(cluster.class_count())];
+    for p in policies.iter().filter(|p| p.ingress.is_some() || p.egress.is_some()) {
+        let selected = selected(cluster, p);
+        for d in [Direction::Ingress, Direction::Egress].into_iter().filter(|&d| p.rules(d).is_some()) {
+            out[d as usize].or(&selected);
+        }
     }
     out
 }
