@@ -65,15 +65,25 @@ pub fn diff_among(
 ) -> Result<Report, DiffError> {
     let valid = load(src).map_err(DiffError::Intent)?;
     let current = policy::read::read(collected, default_namespace).map_err(DiffError::Current)?;
+    let mut report = diff_valid(&valid, current.policies, workloads).map_err(DiffError::Current)?;
+    report.unlisted = current.unlisted.into_iter().map(diff::NotListed::from).collect();
+    Ok(report)
+}
+
+/// The diff of a valid intent against `current` policies, among `workloads` (with a name for
+/// them) or the intent's own: what `diff` and the KRM function's check mode share. Errors for
+/// current policies the connectivity engine refuses.
+pub fn diff_valid(
+    valid: &ValidIntent,
+    current: Vec<policy::read::CurrentPolicy>,
+    workloads: Option<(String, engine::Workloads)>,
+) -> Result<Report, Vec<Diagnostic>> {
     let intent = valid.intent();
     let scope =
         diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
     let among = match workloads {
         Some((path, workloads)) => (diff::Model::Given(path), workloads),
-        None => (diff::Model::Intent, diff::model::of_intent(&valid)),
+        None => (diff::Model::Intent, diff::model::of_intent(valid)),
     };
-    let mut report = diff::diff(&scope, policy::expand::expand(&valid), current.policies, among)
-        .map_err(DiffError::Current)?;
-    report.unlisted = current.unlisted.into_iter().map(diff::NotListed::from).collect();
-    Ok(report)
+    diff::diff(&scope, policy::expand::expand(valid), current, among)
 }

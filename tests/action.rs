@@ -356,8 +356,17 @@ const BOTH: &str = "network/shop.yaml\n\n  network/web.yaml  \n";
 fn the_action_declares_its_inputs_and_outputs_and_passes_inputs_through_the_environment() {
     let action = action();
     let inputs: Vec<&str> = map(action.get("inputs").unwrap()).into_iter().map(|(k, _)| k).collect();
-    let expected =
-        ["intent", "against", "workloads", "format", "fail-on", "version", "install", "comment", "github-token"];
+    let expected = [
+        "intent",
+        "against",
+        "workloads",
+        "format",
+        "fail-on",
+        "version",
+        "install",
+        "comment",
+        "github-token",
+    ];
     assert_eq!(inputs, expected);
     for (name, spec) in map(action.get("inputs").unwrap()) {
         assert!(str_at(spec, "description").is_some_and(|d| d.len() > 20), "input {name} is undocumented");
@@ -588,8 +597,13 @@ fn the_workloads_input_judges_connections_among_them_and_the_summary_leads_with_
     assert_eq!(value[0]["connections"]["workloads"], "deploy/workloads.yaml");
 
     // Without it: among the intent's own.
-    let own = scene.run(&[("intent", "network/web.yaml"), ("against", "deploy/policies"), ("install", "path")]);
-    assert!(own.summary.contains("pods standing for the workloads, labels and namespaces"), "{}", own.summary);
+    let own =
+        scene.run(&[("intent", "network/web.yaml"), ("against", "deploy/policies"), ("install", "path")]);
+    assert!(
+        own.summary.contains("pods standing for the workloads, labels and namespaces"),
+        "{}",
+        own.summary
+    );
 }
 
 /// Where the release server has a release's file.
@@ -911,7 +925,10 @@ fn every_input_is_checked_before_use_and_none_can_inject_a_workflow_command() {
     let both = ("against", "deploy/policies");
     let shop = ("intent", "network/shop.yaml");
     let cases: [(&[(&str, &str)], &str); 10] = [
-        (&[shop, both, ("workloads", "deploy/nowhere.yaml")], "input `workloads`: no file or directory `deploy/nowhere.yaml`"),
+        (
+            &[shop, both, ("workloads", "deploy/nowhere.yaml")],
+            "input `workloads`: no file or directory `deploy/nowhere.yaml`",
+        ),
         (
             &[shop, both, ("workloads", "deploy/workloads.yaml\n::error::injected")],
             "input `workloads` must be one path, not `deploy/workloads.yaml%0A::error::injected`",

@@ -43,6 +43,7 @@ fn summary_line(r: &Report) -> String {
 fn model_text(c: &Connections) -> String {
     let n = c.workloads.workloads.len();
     match &c.model {
+        Model::Given(path) if n == 1 => format!("the 1 workload of {path}"),
         Model::Given(path) => format!("the {n} workloads of {path}"),
         Model::Intent => format!(
             "{n} pods standing for the workloads, labels and namespaces the intent names \
