@@ -71,7 +71,8 @@ pub fn diff_among(
 }
 
 /// The diff of a valid intent against `current` policies, among `workloads` (with a name for
-/// them) or the intent's own: what `diff` and the KRM function's check mode share. Errors for
+/// them, and a new pod in each managed namespace) or the intent's own: what `diff` and the KRM
+/// function's check mode share. Errors for
 /// current policies the connectivity engine refuses.
 pub fn diff_valid(
     valid: &ValidIntent,
@@ -82,7 +83,10 @@ pub fn diff_valid(
     let scope =
         diff::Scope { name: intent.name(), managed: valid.managed(), isolation: &intent.spec.isolation };
     let among = match workloads {
-        Some((path, workloads)) => (diff::Model::Given(path), workloads),
+        Some((from, workloads)) => {
+            let (workloads, new_pods) = diff::model::with_new_pods(valid, workloads);
+            (diff::Model::Given { from, new_pods }, workloads)
+        }
         None => (diff::Model::Intent, diff::model::of_intent(valid)),
     };
     diff::diff(&scope, policy::expand::expand(valid), current, among)

@@ -568,7 +568,12 @@ fn the_workloads_input_judges_connections_among_them_and_the_summary_leads_with_
         verdict(&run)
     );
     let summary = &run.summary;
-    assert!(summary.contains("Connections among the 7 workloads of deploy/workloads.yaml."), "{summary}");
+    assert!(
+        summary.contains(
+            "Connections among the 7 workloads of deploy/workloads.yaml and a new pod in each of the 2 managed namespaces."
+        ),
+        "{summary}"
+    );
     assert!(
         summary.contains(
             "| opened | `web/frontend → any IPv4 address except 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 TCP 443` |"

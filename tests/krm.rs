@@ -228,7 +228,7 @@ fn check_mode_reports_the_dangers_and_connections_among_the_package_workloads() 
     let messages: Vec<(String, String)> = results(&list);
     assert!(
         messages.iter().any(|(s, m)| s == "info"
-            && m == "connections: 10 opened, 5 closed, 5 widening, among the 5 workloads of the package"),
+            && m == "connections: 12 opened, 12 closed, 6 widening, among the 5 workloads of the package and a new pod in the managed namespace"),
         "{messages:#?}"
     );
 }

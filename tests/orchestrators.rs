@@ -179,7 +179,7 @@ fn kpt_check_mode_fails_on_drift_and_changes_nothing() {
     let shown = String::from_utf8_lossy(&clean.stderr);
     assert!(shown.contains("10 NetworkPolicies up to date"), "{}", text(&clean));
     assert!(
-        shown.contains("connections: 0 opened, 0 closed, 0 widening, among the 2 workloads of the package"),
+        shown.contains("connections: 0 opened, 0 closed, 0 widening, among the 2 workloads of the package and a new pod in each of the 2 managed namespaces"),
         "{}",
         text(&clean)
     );

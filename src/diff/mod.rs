@@ -129,8 +129,10 @@ pub enum Model {
     /// The intent's own: one representative pod for each endpoint it names ([`model`]).
     #[default]
     Intent,
-    /// Workloads given, read from the path named.
-    Given(String),
+    /// Workloads given, read from `from` (a path, or words such as "the package"), and
+    /// `new_pods` more: a pod with no labels in each managed namespace, for a pod created there
+    /// later ([`model::with_new_pods`]).
+    Given { from: String, new_pods: usize },
 }
 
 /// A rule of a current policy: `spec.ingress[rule]` or `spec.egress[rule]`.
@@ -147,6 +149,29 @@ pub struct RuleAt {
 pub struct Widened {
     pub entry: Entry,
     pub by: Vec<RuleAt>,
+}
+
+impl Connections {
+    /// Which workloads the connections are among, in words.
+    pub fn among(&self) -> String {
+        let n = self.workloads.workloads.len();
+        match &self.model {
+            Model::Given { from, new_pods } => {
+                let given = n - new_pods;
+                let workloads = if given == 1 { "workload" } else { "workloads" };
+                let new = match new_pods {
+                    0 => String::new(),
+                    1 => " and a new pod in the managed namespace".to_string(),
+                    k => format!(" and a new pod in each of the {k} managed namespaces"),
+                };
+                format!("the {given} {workloads} of {from}{new}")
+            }
+            Model::Intent => format!(
+                "{n} pods standing for the workloads, labels and namespaces the intent names \
+                 (no `--workloads` given)"
+            ),
+        }
+    }
 }
 
 /// What applying the intent does to connections among the workloads; the entries' workload
@@ -284,7 +309,8 @@ mod tests {
         let managed: BTreeSet<String> = intent_ns.iter().map(|s| s.to_string()).collect();
         let scope = Scope { name: "i", managed: &managed, isolation: &[PolicyType::Ingress] };
         let generated: Vec<NetworkPolicy> = policies(generated).into_iter().map(|c| c.policy).collect();
-        diff(&scope, generated, policies(current), (Model::Given("w.yaml".into()), among)).unwrap()
+        let model = Model::Given { from: "w.yaml".into(), new_pods: 0 };
+        diff(&scope, generated, policies(current), (model, among)).unwrap()
     }
 
     fn policy(name: &str, ns: &str, ours: bool, spec: &str) -> String {

@@ -8,8 +8,8 @@
 //!   `accessLabel`, a server's `targetLabel`, `newWorkloads.label`): in every managed
 //!   namespace, a pod `namespace/[label=true]` with that label alone;
 //! - the DNS pods (when `dns` is on): `namespace/[labels]`, labelled as its selector asks;
-//! - in every namespace of the model, a pod `namespace/*` with no labels: any other pod, one
-//!   that no selector naming a label picks;
+//! - in every namespace of the model, a pod `namespace/*` with no labels ([`NEW_POD`]): any
+//!   other pod, one that no selector naming a label picks;
 //! - the namespaces: the managed ones, and those of the workloads and the DNS pods, each
 //!   labelled with its name under `kubernetes.io/metadata.name` and `namespaceLabel`.
 //!
@@ -23,6 +23,29 @@ use crate::engine::selector::Labels;
 use crate::engine::workloads::{Namespace, Workload, Workloads};
 use crate::intent::validate::ValidIntent;
 use crate::intent::{LabelSelector, Operator};
+
+/// The name of the pod with no labels that stands, in each namespace, for any other pod: one
+/// that no selector naming a label picks, such as a pod created there later.
+pub const NEW_POD: &str = "*";
+
+/// `workloads` and, in each namespace the intent manages, a pod [`NEW_POD`] with no labels:
+/// a policy that lets through connections to or from the next pod created there is a danger
+/// now, whether or not such a pod runs yet. With how many were added.
+pub fn with_new_pods(valid: &ValidIntent, workloads: Workloads) -> (Workloads, usize) {
+    let Workloads { namespaces, workloads: mut pods } = workloads;
+    let new = |ns: &String| Workload {
+        namespace: ns.clone(),
+        name: NEW_POD.to_string(),
+        kind: "Pod".to_string(),
+        labels: Labels::new(),
+        ports: Vec::new(),
+        selector: None,
+        owned: false,
+    };
+    let added = valid.managed().len();
+    pods.extend(valid.managed().iter().map(new));
+    (Workloads::new(namespaces, pods), added)
+}
 
 /// The representative pods of the intent's endpoints, and their namespaces.
 pub fn of_intent(valid: &ValidIntent) -> Workloads {
@@ -47,7 +70,7 @@ pub fn of_intent(valid: &ValidIntent) -> Workloads {
     namespaces.sort();
     namespaces.dedup();
     for ns in &namespaces {
-        pods.insert((ns.clone(), "*".to_string()), Labels::new());
+        pods.insert((ns.clone(), NEW_POD.to_string()), Labels::new());
     }
     let namespaces = namespaces
         .into_iter()

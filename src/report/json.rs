@@ -61,7 +61,7 @@ fn connections(c: &Connections) -> serde_json::Value {
     });
     let (model, from) = match &c.model {
         Model::Intent => ("intent", None),
-        Model::Given(path) => ("workloads", Some(path)),
+        Model::Given { from, .. } => ("workloads", Some(from)),
     };
     json!({
         "model": model,

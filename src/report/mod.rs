@@ -12,7 +12,7 @@ pub use markdown::{markdown, MARKDOWN_LIMIT};
 pub use text::text;
 
 use crate::connreport::endpoint_for_people;
-use crate::diff::{Connections, Danger, Model, Report, RuleAt, Unmanaged};
+use crate::diff::{Connections, Danger, Report, RuleAt, Unmanaged};
 use crate::engine::Entry;
 
 /// The most connections of one kind that `text` lists; `--format json` lists them all.
@@ -41,15 +41,7 @@ fn summary_line(r: &Report) -> String {
 
 /// Which workloads the connections are among, in words.
 fn model_text(c: &Connections) -> String {
-    let n = c.workloads.workloads.len();
-    match &c.model {
-        Model::Given(path) if n == 1 => format!("the 1 workload of {path}"),
-        Model::Given(path) => format!("the {n} workloads of {path}"),
-        Model::Intent => format!(
-            "{n} pods standing for the workloads, labels and namespaces the intent names \
-             (no `--workloads` given)"
-        ),
-    }
+    c.among()
 }
 
 /// The most names one grouped line lists before saying how many more.

@@ -1,7 +1,8 @@
 //! What check mode says of connections: the package's NetworkPolicies (what is applied now)
 //! against the policies the intent generates, judged by the connectivity engine among the
-//! package's own Namespaces and workload items — or, when it has none, among the intent's own
-//! workloads ([`crate::diff::model`]) — as `diff` judges them ([`crate::diff_valid`]).
+//! package's own Namespaces and workload items and a new pod in each managed namespace — or,
+//! when it has none, among the intent's own workloads ([`crate::diff::model`]) — as `diff`
+//! judges them ([`crate::diff_valid`]).
 //!
 //! The results, by severity (docs/krm.md, "Check mode"):
 //! - error: each danger, `widens-access`, `namespace-isolation-lost`, `pod-isolation-lost`,
@@ -218,6 +219,9 @@ fn workload_ref(
         return (None, None);
     }
     let w = &workloads.workloads[w];
+    if w.name == crate::diff::model::NEW_POD {
+        return (None, None);
+    }
     let api_version = WORKLOAD_KINDS.iter().find(|(k, _)| *k == w.kind).map_or("v1", |(_, v)| v);
     let resource = ResourceRef {
         api_version: api_version.to_string(),
@@ -244,8 +248,7 @@ fn limited(mut results: Vec<Diagnostic>, what: &str, severity: Severity) -> Vec<
 fn summary(r: &Report) -> String {
     let c = &r.connections;
     let among = match &c.model {
-        Model::Given(_) if c.workloads.workloads.len() == 1 => "the 1 workload of the package".to_string(),
-        Model::Given(_) => format!("the {} workloads of the package", c.workloads.workloads.len()),
+        Model::Given { .. } => c.among(),
         Model::Intent => format!(
             "{} pods standing for the workloads, labels and namespaces the intent names (the package \
              has no Namespace or workload items)",
