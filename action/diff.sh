@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs `netpol-intent diff` for each intent in INTENTS (one per line) against AGAINST; writes
+# Runs `netpol-intent diff` for each intent in INTENTS (one per line) against AGAINST, among the
+# workloads at WORKLOADS when it is set (else the intent's own); writes
 # the step outputs, the Markdown report to the job summary (a one-line verdict, then a section
 # per intent headed by its file, with the errors of one that could not be compared), the report
 # in FORMAT to a file of this use's own, and with COMMENT=true the same report as a sticky
@@ -48,7 +49,7 @@ as_path() { if [ "$1" = - ]; then printf './-'; else printf '%s' "$1"; fi; }
 report_of() {
   local path=$1
   shift
-  "$NETPOL_INTENT" diff --against="$against" --fail-on never "$@" -- "$path" </dev/null
+  "$NETPOL_INTENT" diff --against="$against" ${among[@]+"${among[@]}"} --fail-on never "$@" -- "$path" </dev/null
 }
 
 # --- The inputs, all checked before any is used ---------------------------------------------
@@ -71,6 +72,16 @@ if [ -z "$AGAINST" ] || [[ "$AGAINST" =~ [[:cntrl:]] ]]; then
   problems+=("input \`against\` must be one path, not \`$AGAINST\`")
 elif [ ! -e "$AGAINST" ]; then
   problems+=("input \`against\`: no file or directory \`$AGAINST\`")
+fi
+among=()
+if [ -n "${WORKLOADS:-}" ]; then
+  if [[ "$WORKLOADS" =~ [[:cntrl:]] ]]; then
+    problems+=("input \`workloads\` must be one path, not \`$WORKLOADS\`")
+  elif [ ! -e "$WORKLOADS" ]; then
+    problems+=("input \`workloads\`: no file or directory \`$WORKLOADS\`")
+  else
+    among=(--workloads="$(as_path "$WORKLOADS")")
+  fi
 fi
 listed=()
 while IFS= read -r line || [ -n "$line" ]; do
@@ -102,8 +113,8 @@ for intent in "${listed[@]}"; do
   n=$((n + 1))
   path=$(as_path "$intent")
   status=0
-  "$NETPOL_INTENT" --error-format github diff --against="$against" --format json --fail-on "$FAIL_ON" \
-    -- "$path" </dev/null >"$out/$n.json" 2>"$out/$n.err" || status=$?
+  "$NETPOL_INTENT" --error-format github diff --against="$against" ${among[@]+"${among[@]}"} \
+    --format json --fail-on "$FAIL_ON" -- "$path" </dev/null >"$out/$n.json" 2>"$out/$n.err" || status=$?
   cat "$out/$n.err" # the annotations, on the step's output where the runner reads them
   section="$out/$n.section.md"
   case "$status" in
@@ -141,20 +152,23 @@ done
 total() { if [ "${#jsons[@]}" -gt 0 ]; then jq -s "map(.summary.$1) | add" "${jsons[@]}"; else echo 0; fi; }
 drift=false
 if [ "${#jsons[@]}" -gt 0 ] && [ "$(jq -s 'any(.[]; .differences)' "${jsons[@]}")" = true ]; then drift=true; fi
+opened=$(total opened)
+connections="$opened connection$([ "$opened" = 1 ] || echo s) opened, $(total closed) closed"
 counts="$(total added) to add, $(total changed) to change, $(total removed) to remove, $(total dangerous) dangerous, $(total widening) widening"
 compared="${#jsons[@]} intent$([ "${#jsons[@]}" = 1 ] || echo s) compared with $(code "$AGAINST")"
+if [ -n "${WORKLOADS:-}" ]; then compared="$compared, among the workloads of $(code "$WORKLOADS")"; fi
 
 reasons=()
 if [ "${#invalid[@]}" -gt 0 ]; then
   joined=$(printf '%s; ' "${invalid[@]}")
   reasons+=("${joined%; }")
 fi
-if [ "$failing" = true ]; then reasons+=("$counts, and \`fail-on\` is \`$FAIL_ON\`"); fi
+if [ "$failing" = true ]; then reasons+=("$connections; $counts, and \`fail-on\` is \`$FAIL_ON\`"); fi
 if [ "${#reasons[@]}" -gt 0 ]; then
   joined=$(printf '%s; ' "${reasons[@]}")
   verdict="**netpol-intent: failed**: ${joined%; }."
 elif [ "$drift" = true ]; then
-  verdict="**netpol-intent: passed**, with drift that \`fail-on: $FAIL_ON\` allows: $counts ($compared)."
+  verdict="**netpol-intent: passed**, with drift that \`fail-on: $FAIL_ON\` allows: $connections; $counts ($compared)."
 else
   verdict="**netpol-intent: passed**: no differences ($compared)."
 fi
@@ -179,7 +193,7 @@ esac
 
 {
   echo "drift=$drift"
-  for count in added changed removed dangerous widening; do echo "$count=$(total "$count")"; done
+  for count in added changed removed dangerous widening opened closed; do echo "$count=$(total "$count")"; done
   echo "report=$report"
 } >>"$GITHUB_OUTPUT"
 

@@ -118,7 +118,7 @@ fn main() {
     }
     times.sort();
     println!(
-        "diff (read {} files + compare + text and json): median {:.0?}, min {:.0?}, max {:.0?} over {RUNS} runs",
+        "diff (read {} files + compare + text and json): median {:.2?}, min {:.2?}, max {:.2?} over {RUNS} runs",
         walk(&dir).len(),
         times[RUNS / 2],
         times[0],

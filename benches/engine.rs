@@ -193,7 +193,7 @@ fn main() {
         let (t_conn, (entries, _)) = support::time(runs, || connectivity(&w, &a));
         let (t_diff, (opened, closed)) = support::time(runs, || semantic_diff(&w, &a, &b));
         println!(
-            "{total:>9}  {namespaces:>10}  {:>8}  {:>12.0?}  {entries:>7}  {:>13.0?}  {opened}/{closed}",
+            "{total:>9}  {namespaces:>10}  {:>8}  {:>12.2?}  {entries:>7}  {:>13.2?}  {opened}/{closed}",
             namespaces * 10,
             t_conn,
             t_diff

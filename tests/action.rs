@@ -356,14 +356,23 @@ const BOTH: &str = "network/shop.yaml\n\n  network/web.yaml  \n";
 fn the_action_declares_its_inputs_and_outputs_and_passes_inputs_through_the_environment() {
     let action = action();
     let inputs: Vec<&str> = map(action.get("inputs").unwrap()).into_iter().map(|(k, _)| k).collect();
-    let expected =
-        ["intent", "against", "format", "fail-on", "version", "install", "comment", "github-token"];
+    let expected = [
+        "intent",
+        "against",
+        "workloads",
+        "format",
+        "fail-on",
+        "version",
+        "install",
+        "comment",
+        "github-token",
+    ];
     assert_eq!(inputs, expected);
     for (name, spec) in map(action.get("inputs").unwrap()) {
         assert!(str_at(spec, "description").is_some_and(|d| d.len() > 20), "input {name} is undocumented");
     }
     let outputs: Vec<&str> = map(action.get("outputs").unwrap()).into_iter().map(|(k, _)| k).collect();
-    for wanted in ["drift", "added", "changed", "removed", "report"] {
+    for wanted in ["drift", "added", "changed", "removed", "opened", "closed", "report"] {
         assert!(outputs.contains(&wanted), "no output {wanted}");
     }
     // Every input is used, and only through `env:`.
@@ -379,7 +388,7 @@ fn no_drift_sets_the_outputs_and_writes_both_reports_to_the_summary() {
     let run = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("install", "path")]);
     assert_eq!((run.status, &run.failed), (0, &None), "{run:#?}");
     assert_eq!(run.output("drift"), "false");
-    for count in ["added", "changed", "removed", "dangerous", "widening"] {
+    for count in ["added", "changed", "removed", "dangerous", "widening", "opened", "closed"] {
         assert_eq!(run.output(count), "0", "{count}");
     }
     assert!(run.summary.contains("### netpol-intent diff: intent `shop`"), "{}", run.summary);
@@ -391,7 +400,7 @@ fn no_drift_sets_the_outputs_and_writes_both_reports_to_the_summary() {
     assert!(!run.stdout.contains("::error"), "{}", run.stdout);
     // `install: path`, and the binary on PATH has the version asked for: nothing was downloaded
     // or built.
-    assert_eq!(run.outputs.len(), 7);
+    assert_eq!(run.outputs.len(), 9);
     assert_eq!((scene.server.served(), scene.log("cargo.log")), (Vec::<String>::new(), String::new()));
 }
 
@@ -525,6 +534,77 @@ fn the_report_file_is_in_the_format_asked() {
     let wrong = with("html");
     assert_eq!(wrong.status, 2);
     assert!(wrong.stdout.contains("::error title=netpol-intent::input `format` must be"), "{}", wrong.stdout);
+}
+
+/// With `workloads`, the connections are judged among them: the summary's verdict leads with
+/// the connections opened and closed, each intent's section says among which workloads and
+/// lists them, the outputs count them, and a hand-written allow-all is a danger as a fact,
+/// with the connections it lets through. Without it, the section says the intent's own.
+#[test]
+fn the_workloads_input_judges_connections_among_them_and_the_summary_leads_with_them() {
+    let scene = Scene::new();
+    scene.delete_policy("web/internet-egress.yaml");
+    scene.add_policy(
+        "shop/allow-all.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: shop}\n\
+         spec:\n  podSelector: {}\n  ingress: [{}]\n",
+    );
+    let run = scene.run(&[
+        ("intent", BOTH),
+        ("against", "deploy/policies"),
+        ("workloads", "deploy/workloads.yaml"),
+        ("fail-on", "dangers"),
+        ("install", "path"),
+    ]);
+    assert_eq!((run.status, run.failed.as_deref()), (1, Some("diff")), "{run:#?}");
+    assert_eq!((run.output("opened"), run.output("closed")), ("1", "0"), "{run:#?}");
+    assert!(
+        verdict(&run).starts_with("**netpol-intent: failed**: 1 connection opened, 0 closed; 1 to add,"),
+        "{}",
+        verdict(&run)
+    );
+    let summary = &run.summary;
+    assert!(
+        summary.contains(
+            "Connections among the 7 workloads of deploy/workloads.yaml and a new pod in each of the 2 managed namespaces."
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "| opened | `web/frontend → any IPv4 address except 10.0.0.0/8, 100.64.0.0/10, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 TCP 443` |"
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains("| widening | `"), "{summary}");
+    assert!(summary.contains("let through by `shop/allow-all spec.ingress[0]`"), "{summary}");
+    assert!(summary.contains("`widens-access` shop/allow-all (Ingress)"), "{summary}");
+    let report = std::fs::read_to_string(run.output("report")).unwrap();
+    assert_eq!(&report, summary);
+
+    // The JSON report has the connections, in the connectivity format.
+    let json = scene.run(&[
+        ("intent", "network/web.yaml"),
+        ("against", "deploy/policies"),
+        ("workloads", "deploy/workloads.yaml"),
+        ("format", "json"),
+        ("install", "path"),
+    ]);
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json.output("report")).unwrap()).unwrap();
+    let opened = &value[0]["connections"]["opened"];
+    assert_eq!(opened[0]["src"], "web/frontend", "{value}");
+    assert_eq!(opened[0]["allowed"], serde_json::json!([{"protocol": "TCP", "port": 443}]));
+    assert_eq!(value[0]["connections"]["workloads"], "deploy/workloads.yaml");
+
+    // Without it: among the intent's own.
+    let own =
+        scene.run(&[("intent", "network/web.yaml"), ("against", "deploy/policies"), ("install", "path")]);
+    assert!(
+        own.summary.contains("pods standing for the workloads, labels and namespaces"),
+        "{}",
+        own.summary
+    );
 }
 
 /// Where the release server has a release's file.
@@ -767,8 +847,8 @@ fn the_summary_starts_with_a_verdict_and_names_each_intent_file_in_its_heading()
     let drift = scene.run(&[("intent", BOTH), ("against", "deploy/policies"), ("install", "path")]);
     assert_eq!(
         verdict(&drift),
-        "**netpol-intent: passed**, with drift that `fail-on: never` allows: 1 to add, 0 to change, \
-         0 to remove, 0 dangerous, 0 widening (2 intents compared with `deploy/policies`)."
+        "**netpol-intent: passed**, with drift that `fail-on: never` allows: 1 connection opened, 0 closed; \
+         1 to add, 0 to change, 0 to remove, 0 dangerous, 0 widening (2 intents compared with `deploy/policies`)."
     );
     let failed = scene.run(&[
         ("intent", BOTH),
@@ -779,7 +859,7 @@ fn the_summary_starts_with_a_verdict_and_names_each_intent_file_in_its_heading()
     assert_eq!(failed.status, 1);
     assert_eq!(
         verdict(&failed),
-        "**netpol-intent: failed**: 1 to add, 0 to change, 0 to remove, 0 dangerous, 0 widening, \
+        "**netpol-intent: failed**: 1 connection opened, 0 closed; 1 to add, 0 to change, 0 to remove, 0 dangerous, 0 widening, \
          and `fail-on` is `differences`."
     );
 }
@@ -847,7 +927,15 @@ fn refused(inputs: &[(&str, &str)]) -> String {
 fn every_input_is_checked_before_use_and_none_can_inject_a_workflow_command() {
     let both = ("against", "deploy/policies");
     let shop = ("intent", "network/shop.yaml");
-    let cases: [(&[(&str, &str)], &str); 8] = [
+    let cases: [(&[(&str, &str)], &str); 10] = [
+        (
+            &[shop, both, ("workloads", "deploy/nowhere.yaml")],
+            "input `workloads`: no file or directory `deploy/nowhere.yaml`",
+        ),
+        (
+            &[shop, both, ("workloads", "deploy/workloads.yaml\n::error::injected")],
+            "input `workloads` must be one path, not `deploy/workloads.yaml%0A::error::injected`",
+        ),
         (&[shop, both, ("comment", "yes")], "input `comment` must be true or false, not `yes`"),
         (&[shop, ("against", "deploy/nowhere")], "input `against`: no file or directory `deploy/nowhere`"),
         (

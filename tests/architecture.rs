@@ -16,13 +16,15 @@ const STAGES: &[(&str, &[&str])] = &[
     ("diag", &["yaml"]),
     ("intent", &["k8s", "diag", "yaml"]),
     ("policy", &["intent", "k8s", "diag", "yaml"]),
-    ("diff", &["policy", "intent", "k8s", "diag", "yaml"]),
-    ("report", &["diff", "policy", "intent", "k8s", "diag", "yaml"]),
     // The engine judges any NetworkPolicies: it knows Kubernetes, not the intent.
     ("engine", &["k8s", "diag", "yaml"]),
     // `verify` reads the contract on its own, never the generator's expansion.
     ("verify", &["engine", "intent", "k8s", "diag", "yaml"]),
     ("connreport", &["engine", "k8s", "diag", "yaml"]),
+    // The diff judges the change among workloads with the engine (and names them as
+    // `connreport` does); the engine still knows nothing of the diff.
+    ("diff", &["connreport", "engine", "policy", "intent", "k8s", "diag", "yaml"]),
+    ("report", &["diff", "connreport", "engine", "policy", "intent", "k8s", "diag", "yaml"]),
 ];
 
 /// What only a shell may name: files, the environment, the process and its streams.

@@ -3,8 +3,10 @@
 //! apply, with the real `kubectl kustomize`, to a stand-in for the stock repo-server, and the
 //! native kustomize route's init container copies the binary out of the image; the PreSync
 //! hook's manifests build into read-only hooks, and its pod runs against recorded `kubectl get
-//! networkpolicies --all-namespaces -o yaml` outputs (`tests/argocd/live-*.yaml`): the init
-//! container's command with a fake `kubectl`, then the check container here and in the image.
+//! networkpolicies,pods,namespaces --all-namespaces -o yaml` outputs (`tests/argocd/live-*.yaml`:
+//! the policies, live pods with their `ownerReferences` and status, namespaces with their
+//! labels): the init container's command with a fake `kubectl`, then the check container here
+//! and in the image.
 //!
 //! Where kubectl or podman is not installed those tests say so and pass, unless
 //! `NETPOL_INTENT_REQUIRE_KPT=1` or `NETPOL_INTENT_REQUIRE_PODMAN=1` is set, as CI does.
@@ -412,16 +414,29 @@ fn the_presync_hook_builds_into_read_only_hooks_that_run_the_check() {
         .get("argocd.argoproj.io/sync-wave")
         .is_none());
 
-    // Read-only, and only NetworkPolicies.
+    // Read-only, and only NetworkPolicies, Pods and Namespaces: what the init container gets.
     let role = one(&docs, "ClusterRole");
+    let mut granted = Vec::new();
     for rule in at(role, "rules").as_seq().unwrap() {
-        assert_eq!(strings(at(rule, "apiGroups")), ["networking.k8s.io"]);
-        assert_eq!(strings(at(rule, "resources")), ["networkpolicies"]);
         for verb in strings(at(rule, "verbs")) {
             assert!(["get", "list", "watch"].contains(&verb), "the role grants `{verb}`");
         }
         assert!(strings(at(rule, "verbs")).contains(&"list"), "`kubectl get -A` lists");
+        for group in strings(at(rule, "apiGroups")) {
+            granted.extend(
+                strings(at(rule, "resources")).into_iter().map(|r| (group.to_string(), r.to_string())),
+            );
+        }
     }
+    granted.sort();
+    let expected = [("", "namespaces"), ("", "pods"), ("networking.k8s.io", "networkpolicies")];
+    assert_eq!(granted, expected.map(|(g, r)| (g.to_string(), r.to_string())));
+    let (init_container, _) = job_containers();
+    let command = strings(at(&init_container, "command"))[2].to_string();
+    assert!(
+        command.contains("kubectl get networkpolicies,pods,namespaces --all-namespaces -o yaml"),
+        "{command}"
+    );
     let account = one(&docs, "ServiceAccount");
     let (sa_name, sa_namespace) = (str_at(account, "metadata.name"), str_at(account, "metadata.namespace"));
     let binding = one(&docs, "ClusterRoleBinding");
@@ -498,7 +513,7 @@ fn fake_kubectl(recording: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let body = match recording {
         Some(name) => format!(
-            "[ \"$*\" = 'get networkpolicies --all-namespaces -o yaml' ] || {{ echo \"unexpected: kubectl $*\" >&2; exit 3; }}\n\
+            "[ \"$*\" = 'get networkpolicies,pods,namespaces --all-namespaces -o yaml' ] || {{ echo \"unexpected: kubectl $*\" >&2; exit 3; }}\n\
              cat '{}'\n",
             common::root().join("tests/argocd").join(name).display()
         ),
@@ -607,25 +622,35 @@ fn the_presync_check_fails_the_sync_on_dangerous_drift_only() {
     let unignored = common::run(&["diff", &intent, "--against", &live, "--fail-on", "dangers"], "");
     assert!(unignored.stdout.contains("0 to add, 4 to change"), "{}", unignored.stdout);
 
-    // A deleted default-deny-all leaves `shop` open now; the sync puts it back, so it goes on.
+    // A deleted default-deny-all leaves `shop` open now; the sync puts it back, so it goes on:
+    // what it closes, to a new pod of `shop`, is no danger.
     let removed = check(&dir, Some("live-default-deny-removed.yaml"));
     assert_eq!(removed.status.code(), Some(0), "{}", text(&removed));
+    let shown = stdout(&removed);
+    assert!(shown.contains("1 to add, 0 to change, 0 to remove, 3 unchanged"), "{}", text(&removed));
+    assert!(shown.contains("+ add     shop/default-deny-all\n"), "{}", text(&removed));
     assert!(
-        stdout(&removed).contains("1 to add, 0 to change, 0 to remove, 3 unchanged"),
-        "{}",
-        text(&removed)
+        shown.contains("connections: 0 opened, 7 closed, among the 5 workloads of ")
+            && shown.contains("cluster.yaml and a new pod in each of the 2 managed namespaces"),
+        "{shown}"
     );
-    assert!(stdout(&removed).contains("+ add     shop/default-deny-all\n"), "{}", text(&removed));
 
-    // A policy applied by hand that admits everything: the sync would not remove it.
+    // A policy applied by hand that admits everything: the sync would not remove it. The live
+    // web pods are open to all by the intent already; a new pod of `shop` is not, so that is a
+    // widening, from every live pod and address.
     let widening = check(&dir, Some("live-widening.yaml"));
     assert_eq!(widening.status.code(), Some(1), "{}", text(&widening));
+    let shown = stdout(&widening);
     assert!(
-        stdout(&widening).contains("! shop/allow-all-debug  (")
-            && stdout(&widening)
-                .contains("policies.yaml:83): widens Ingress access to pods the intent isolates"),
+        shown.contains("! shop/allow-all-debug  (")
+            && shown.contains("cluster.yaml:83): widens Ingress access to pods the intent isolates"),
         "{}",
         text(&widening)
+    );
+    assert!(
+        shown.contains("billing/payments-6b8f7d9c4d-7xk2p, kube-system/coredns-668d6bf9bc-9wq4t, ")
+            && shown.contains(" → shop/* all  (shop/allow-all-debug spec.ingress[0])"),
+        "{shown}"
     );
 
     // The intent being synced drops `billing`: the sync would prune its default-deny-all.
@@ -665,13 +690,20 @@ fn the_presync_check_runs_in_the_image_on_recorded_live_policies() {
         assert_eq!(inside.status.code(), Some(status), "{recording}: {}", text(&inside));
         // The same report, but for the path of the live file, which differs.
         let path_free = |out: &Output| {
-            stdout(out).lines().map(|l| l.split(" (").next().unwrap().to_string()).collect::<Vec<_>>()
+            let line = |l: &str| {
+                let l = l.split(" (").next().unwrap();
+                match (l.find("live/cluster.yaml"), l.find(" of /")) {
+                    (Some(end), Some(start)) if start < end => format!("{}{}", &l[..start + 4], &l[end..]),
+                    _ => l.to_string(),
+                }
+            };
+            stdout(out).lines().map(line).collect::<Vec<_>>()
         };
         assert_eq!(path_free(&inside), path_free(&here), "{recording}");
     }
     let widening = check_with(&dir, Some("live-widening.yaml"), Some(image));
     assert!(
-        stdout(&widening).contains("(/live/policies.yaml:83): widens Ingress access"),
+        stdout(&widening).contains("(/live/cluster.yaml:83): widens Ingress access"),
         "{}",
         text(&widening)
     );
@@ -689,5 +721,5 @@ fn the_presync_check_fails_on_a_widening_policy_that_carries_the_intents_label()
     assert!(shown.contains("0 to add, 0 to change, 1 to remove, 4 unchanged; 1 dangerous"), "{shown}");
     assert!(shown.contains("danger[widens-access]: shop/allow-all (Ingress): "), "{shown}");
     assert!(shown.contains("it carries this intent's label, but the intent does not generate it"), "{shown}");
-    assert!(shown.contains("- remove  shop/allow-all  (") && shown.contains("policies.yaml:85)"), "{shown}");
+    assert!(shown.contains("- remove  shop/allow-all  (") && shown.contains("cluster.yaml:85)"), "{shown}");
 }

@@ -3,9 +3,10 @@
 //! status in `exit-code`, and the expected output: `expected.txt`, `expected.json` and
 //! `expected.md`, or `expected.stderr` for an error. A file `against` may name the path to
 //! give `--against`, relative to the case (`current/overlay`, say), when it is not `current/`
-//! itself. Every case runs twice, through the in-memory API and through the command line, and
-//! both must print the same. Adding a case needs no code: make the folder, write `exit-code`,
-//! run once with `UPDATE_GOLDEN=1`.
+//! itself; a `workloads.yaml` is given as `--workloads` (without it, the diff judges
+//! connections among the intent's own workloads). Every case runs twice, through the in-memory
+//! API and through the command line, and both must print the same. Adding a case needs no
+//! code: make the folder, write `exit-code`, run once with `UPDATE_GOLDEN=1`.
 
 mod common;
 
@@ -57,6 +58,14 @@ fn inputs(case: &Path) -> (Result<Collected, Vec<netpol_intent::diag::Diagnostic
     }
 }
 
+/// The case's workloads, read as `--workloads` reads them, with the name the report gives them.
+fn workloads(case: &Path) -> Option<(String, netpol_intent::engine::Workloads)> {
+    let text = std::fs::read_to_string(case.join("workloads.yaml")).ok()?;
+    let name = rel(case, "workloads.yaml");
+    let texts = [netpol_intent::engine::workloads::Text { name: &name, text: &text }];
+    Some((name.clone(), netpol_intent::engine::workloads::read(&texts).unwrap()))
+}
+
 #[test]
 fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
     // In the tests' working directory, the root, so that file names are relative.
@@ -80,7 +89,8 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
             }
         }
         let diffed = collected.map_err(netpol_intent::DiffError::Current);
-        match diffed.and_then(|collected| netpol_intent::diff(&intent, &collected, "default")) {
+        let among = workloads(&case);
+        match diffed.and_then(|collected| netpol_intent::diff_among(&intent, &collected, "default", among)) {
             Ok(report) => {
                 let code = if report.has_differences() { 1 } else { 0 };
                 assert_eq!(code, expected_code, "{name}: in-memory exit status");
@@ -102,7 +112,12 @@ fn every_case_gives_its_expected_report_in_memory_and_from_the_command_line() {
         for (format, golden) in
             [("text", "expected.txt"), ("json", "expected.json"), ("markdown", "expected.md")]
         {
-            let args = ["diff", &intent_arg, "--against", &against, "--format", format, "--color", "never"];
+            let mut args =
+                vec!["diff", &intent_arg, "--against", &against, "--format", format, "--color", "never"];
+            let workloads_arg = rel(&case, "workloads.yaml");
+            if case.join("workloads.yaml").is_file() {
+                args.extend(["--workloads", &workloads_arg]);
+            }
             let out = common::run(&args, &stdin);
             assert_eq!(out.code, expected_code, "{name} --format {format}: {}", out.stderr);
             if expected_code == 2 {
@@ -158,6 +173,66 @@ fn the_cases_show_each_kind_of_finding() {
         .collect();
     assert_eq!(kinds, [("widens-access", "Ingress"), ("widens-access", "Egress")]);
     assert_eq!(summary("stdin", "added"), 1);
+
+    // Dangers as facts, among given workloads. A labelled allow-all widens both ways, and the
+    // connections name its rules; the rest of the set is generated, so applying closes what it
+    // let through and leaves `shop`'s pods with no ingress.
+    let facts = json("facts-labelled-allow-all");
+    assert_eq!(facts["connections"]["model"], "workloads");
+    let dangers = facts["dangers"].as_array().unwrap();
+    assert!(dangers.iter().all(|d| d["fact"] == true && d["kind"] == "widens-access"), "{dangers:?}");
+    let widening = facts["connections"]["widening"].as_array().unwrap();
+    let cart = widening.iter().find(|w| w["src"] == "shop/cart" && w["dst"] == "shop/frontend").unwrap();
+    let rules: Vec<&str> =
+        cart["by"].as_array().unwrap().iter().map(|b| b["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["spec.ingress[0]", "spec.egress[0]"]);
+    // The new pod of `shop` (a pod with no labels, `shop/*`) too.
+    assert_eq!(
+        facts["connections"]["unreachable"],
+        serde_json::json!(["shop/*", "shop/cart", "shop/frontend"])
+    );
+    assert_eq!(summary("facts-labelled-allow-all", "closed"), 24);
+    // An AND split into an OR by hand: the other pods of `shop` reach `payments`.
+    let edited = json("facts-edited-widens");
+    let kinds: Vec<(&str, bool)> = edited["dangers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["kind"].as_str().unwrap(), d["fact"] == true))
+        .collect();
+    assert_eq!(kinds, [("widens-access", true)]);
+    let closed: Vec<(&str, &str)> = edited["connections"]["closed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["src"].as_str().unwrap(), e["dst"].as_str().unwrap()))
+        .collect();
+    assert_eq!(closed, [("shop/*", "billing/payments"), ("shop/cart", "billing/payments")]);
+    // A namespace dropped and a stale policy removed: the namespace and the pods it selected
+    // are left open, and what opens says so.
+    let open = json("facts-removal-leaves-pods-open");
+    let kinds: Vec<(&str, &str)> = open["dangers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["kind"].as_str().unwrap(), d["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("namespace-isolation-lost", "default-deny-all"), ("pod-isolation-lost", "allow-api-to-db")]
+    );
+    assert!(open["connections"]["opened"].as_array().unwrap().iter().any(|e| e["dst"] == "legacy/db"));
+    // A workload's last ingress closed: listed, and no danger (no rule allowed it).
+    let last = json("facts-last-ingress-closed");
+    assert_eq!(last["connections"]["unreachable"], serde_json::json!(["billing/*", "billing/payments"]));
+    assert!(last["dangers"].as_array().unwrap().is_empty());
+    // Without workloads, the intent's own model: a fact where it sees one (`labelled-allow-all`),
+    // a conservative danger where it cannot decide (`unmanaged`: pods it names no workload for).
+    let own = json("labelled-allow-all");
+    assert_eq!(own["connections"]["model"], "intent");
+    assert!(own["dangers"].as_array().unwrap().iter().all(|d| d["fact"] == true));
+    let undecided = json("unmanaged");
+    assert!(undecided["dangers"].as_array().unwrap().iter().all(|d| d["fact"] == false), "{undecided}");
     let broken =
         std::fs::read_to_string(common::root().join("tests/diff/broken-yaml/expected.stderr")).unwrap();
     assert!(
@@ -217,9 +292,15 @@ fn errors_exit_2_with_nothing_on_stdout() {
         out.stderr
     );
 
-    let out = common::run(&["diff", "-", "--against", "-"], "");
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("cannot both be standard input"), "{}", out.stderr);
+    let one = "error: only one of the intent, `--against` and `--workloads` can be standard input\n";
+    for args in [
+        &["diff", "-", "--against", "-"][..],
+        &["diff", "intent.yaml", "--against", "-", "--workloads", "-"],
+        &["diff", "-", "-", "--against", "policies"],
+    ] {
+        let out = common::run(args, "");
+        assert_eq!((out.code, out.stderr.as_str(), out.stdout.as_str()), (2, one, ""), "{args:?}");
+    }
 }
 
 /// `--fail-on`: the exit status of each case under each setting. `dangers` fails on a danger:
@@ -233,7 +314,12 @@ fn fail_on_chooses_what_exits_1() {
     let status = |case: &str, fail_on: &str| {
         let intent = format!("tests/diff/{case}/intent.yaml");
         let current = format!("tests/diff/{case}/current");
-        let out = common::run(&["diff", &intent, "--against", &current, "--fail-on", fail_on], "");
+        let workloads = format!("tests/diff/{case}/workloads.yaml");
+        let mut args = vec!["diff", &intent, "--against", &current, "--fail-on", fail_on];
+        if Path::new(&workloads).is_file() {
+            args.extend(["--workloads", &workloads]);
+        }
+        let out = common::run(&args, "");
         if out.code == 2 {
             assert_eq!(out.stdout, "", "{case}");
         } else {
@@ -253,6 +339,11 @@ fn fail_on_chooses_what_exits_1() {
         ("dangerous-removal", 1, 1, 0),
         ("labelled-allow-all", 1, 1, 0),
         ("broken-yaml", 2, 2, 2),
+        ("facts-labelled-allow-all", 1, 1, 0),
+        ("facts-edited-widens", 1, 1, 0),
+        ("facts-removal-leaves-pods-open", 1, 1, 0),
+        // Closing connections, even a workload's last, is no danger.
+        ("facts-last-ingress-closed", 1, 0, 0),
     ];
     for (case, differences, dangers, never) in table {
         assert_eq!(status(case, "differences"), differences, "{case} --fail-on differences");
@@ -268,6 +359,116 @@ fn fail_on_chooses_what_exits_1() {
     let out =
         common::run(&["diff", "tests/diff/added/intent.yaml", "--against", "tests/diff/added/current"], "");
     assert_eq!(out.code, 1);
+}
+
+/// Ranges `(protocol, from, to)` of a connectivity JSON `allowed` list.
+fn ranges(allowed: &serde_json::Value) -> Vec<(String, u64, u64)> {
+    let mut out: Vec<(String, u64, u64)> = allowed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let one = a["port"].as_u64();
+            let (lo, hi) = (one.or(a["from"].as_u64()).unwrap(), one.or(a["to"].as_u64()).unwrap());
+            (a["protocol"].as_str().unwrap().to_string(), lo, hi)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Ports as `(protocol, from, to)` ranges, and a connectivity listing: (src, dst) → the ranges
+/// allowed.
+type Ranges = Vec<(String, u64, u64)>;
+type Listing = std::collections::BTreeMap<(String, String), Ranges>;
+
+/// `a` minus `b`, as sorted ranges per protocol.
+fn minus(a: &[(String, u64, u64)], b: &[(String, u64, u64)]) -> Vec<(String, u64, u64)> {
+    let mut out = Vec::new();
+    for (protocol, lo, hi) in a {
+        let mut left = vec![(*lo, *hi)];
+        for (_, blo, bhi) in b.iter().filter(|(p, _, _)| p == protocol) {
+            left = left
+                .into_iter()
+                .flat_map(|(l, h)| {
+                    let mut parts = Vec::new();
+                    if *blo > l {
+                        parts.push((l, h.min(blo - 1)));
+                    }
+                    if *bhi < h {
+                        parts.push((l.max(bhi + 1), h));
+                    }
+                    parts.into_iter().filter(|(l, h)| l <= h).collect::<Vec<_>>()
+                })
+                .collect();
+        }
+        out.extend(left.into_iter().map(|(l, h)| (protocol.clone(), l, h)));
+    }
+    out
+}
+
+/// For the cases with workloads, whose set after applying is the generated one (every current
+/// policy is generated or removed): what the diff says opens and closes is the difference of
+/// two `connectivity` listings, of the current policies and of the intent's, computed apart
+/// (but for the new pods `NAMESPACE/*` that the diff adds to the workloads given).
+#[test]
+fn the_connections_a_diff_opens_and_closes_are_the_difference_of_two_connectivities() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let mut compared = 0;
+    for case in cases().into_iter().filter(|c| c.join("workloads.yaml").is_file()) {
+        let (intent, current, workloads) =
+            (rel(&case, "intent.yaml"), rel(&case, "current"), rel(&case, "workloads.yaml"));
+        let listing = |policies: &str| -> Listing {
+            let out = common::run(
+                &["connectivity", "--policies", policies, "--workloads", &workloads, "--format", "json"],
+                "",
+            );
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+            let key = |e: &serde_json::Value| {
+                (e["src"].as_str().unwrap().into(), e["dst"].as_str().unwrap().into())
+            };
+            list.as_array().unwrap().iter().map(|e| (key(e), ranges(&e["allowed"]))).collect()
+        };
+        let (before, after) = (listing(&current), listing(&intent));
+        let report = common::run(
+            &["diff", &intent, "--against", &current, "--workloads", &workloads, "--format", "json"],
+            "",
+        );
+        let report: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+        let said = |list: &str| -> Vec<((String, String), Ranges)> {
+            let entries = report["connections"][list].as_array().unwrap().iter();
+            entries
+                .map(|e| {
+                    (
+                        (e["src"].as_str().unwrap().into(), e["dst"].as_str().unwrap().into()),
+                        ranges(&e["allowed"]),
+                    )
+                })
+                .filter(|((src, dst), _): &((String, String), Ranges)| {
+                    !src.ends_with("/*") && !dst.ends_with("/*")
+                })
+                .collect()
+        };
+        let difference = |a: &Listing, b: &Listing| {
+            let mut out: Vec<((String, String), Ranges)> = a
+                .iter()
+                .map(|(k, v)| (k.clone(), minus(v, b.get(k).map_or(&[][..], |x| x))))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            out.sort();
+            out
+        };
+        let sorted = |mut v: Vec<_>| {
+            v.sort();
+            v
+        };
+        let name = case.display().to_string();
+        assert_eq!(sorted(said("opened")), difference(&after, &before), "{name}: opened");
+        assert_eq!(sorted(said("closed")), difference(&before, &after), "{name}: closed");
+        compared += 1;
+    }
+    assert!(compared >= 4, "{compared} cases compared");
 }
 
 /// `--error-format github` renders the same problems as annotations, for the intent and for the

@@ -47,6 +47,10 @@ fn has_kubectl() -> bool {
     Command::new("kubectl").arg("version").arg("--client").output().is_ok()
 }
 
+fn has_kpt() -> bool {
+    Command::new("kpt").arg("version").output().is_ok()
+}
+
 fn run_page(page: &str) {
     let text = std::fs::read_to_string(common::root().join(page)).unwrap();
     let steps = steps(&text);
@@ -61,6 +65,11 @@ fn run_page(page: &str) {
         if step.command.contains("kubectl") && !has_kubectl() {
             assert!(std::env::var_os("CI").is_none(), "CI needs kubectl");
             eprintln!("{page}:{}: kubectl not found, skipped", step.line);
+            continue;
+        }
+        if step.command.contains("kpt ") && !has_kpt() {
+            assert!(std::env::var_os("NETPOL_INTENT_REQUIRE_KPT").is_none(), "kpt is required");
+            eprintln!("{page}:{}: kpt not found, skipped", step.line);
             continue;
         }
         let out = Command::new("bash")
@@ -123,6 +132,11 @@ fn the_flux_page_runs() {
 #[test]
 fn the_pre_commit_page_runs() {
     run_page("docs/pre-commit.md");
+}
+
+#[test]
+fn the_krm_page_runs() {
+    run_page("docs/krm.md");
 }
 
 #[test]

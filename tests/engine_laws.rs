@@ -10,6 +10,9 @@
 //!   connection; a pod no policy selects reaches every address and pod whose ingress is open,
 //!   and is reached from every address and pod whose egress is open; the order of the policies
 //!   changes nothing; the diff of A against B opens what the diff of B against A closes.
+//! - Beyond a reference: what rules of a policy set let through beyond another set is what
+//!   `explain` says of each side; the workloads a change leaves unreachable are those that
+//!   some entry reaches before and none after.
 
 #[allow(dead_code)]
 mod semantics {
@@ -384,6 +387,96 @@ fn a_pod_no_policy_selects_reaches_and_is_reached_wherever_the_other_side_is_ope
         let omega = workloads.find("omega/pod7").unwrap();
         assert_eq!(conn.from_addresses(omega).len(), 1);
     }
+}
+
+/// What `beyond` finds a current set lets through beyond a reference is, for every pair of
+/// workloads and for addresses, what `explain` says: the allowed connections that a side the
+/// current policies isolate admits where the reference's side does not; and each rule it
+/// names admits some of them.
+#[test]
+fn what_rules_let_through_beyond_a_reference_is_what_explain_says_of_each_side() {
+    use netpol_intent::engine::beyond::beyond;
+    let samples = samples();
+    let ip: std::net::IpAddr = "10.1.2.3".parse().unwrap();
+    let mut found = 0;
+    for (i, (model, policies)) in samples.iter().enumerate() {
+        let workloads = to_engine(model);
+        let current = engine::compile(policies).unwrap();
+        let reference = engine::compile(&samples[(i + 1) % samples.len()].1).unwrap();
+        let cluster = engine::Cluster::new(workloads.clone());
+        let net = Connectivity::compute(&cluster, &current);
+        let all: Vec<usize> = (0..current.len()).collect();
+        let beyond = beyond(&net, &current, &all, &reference);
+        let w = &workloads.workloads;
+        let expected = |src: End, dst: End, allowed: &ConnSet| {
+            let (now, theirs) =
+                (explain(&workloads, &current, src, dst), explain(&workloads, &reference, src, dst));
+            let side = |mine: &Side, theirs: &Side| match mine {
+                Side::Isolated { .. } => allowed.minus(&theirs.admitted()),
+                _ => ConnSet::none(),
+            };
+            side(&now.ingress, &theirs.ingress).union(&side(&now.egress, &theirs.egress))
+        };
+        let got = |src: &engine::Endpoint, dst: &engine::Endpoint| -> ConnSet {
+            let holds = |e: &engine::Endpoint, x: &engine::Endpoint| match (e, x) {
+                (engine::Endpoint::Workload(a), engine::Endpoint::Workload(b)) => a == b,
+                (engine::Endpoint::Addresses(set), engine::Endpoint::Addresses(one)) => {
+                    one.ranges().all(|r| set.contains(r.first()))
+                }
+                _ => false,
+            };
+            let hit = beyond.iter().find(|b| holds(&b.entry.src, src) && holds(&b.entry.dst, dst));
+            hit.map_or(ConnSet::none(), |b| b.entry.conns.clone())
+        };
+        for (s, a) in w.iter().enumerate() {
+            for (d, b) in w.iter().enumerate().filter(|(d, _)| *d != s) {
+                let want = expected(End::Workload(a), End::Workload(b), net.between(s, d));
+                let (src, dst) = (engine::Endpoint::Workload(s), engine::Endpoint::Workload(d));
+                assert_eq!(got(&src, &dst), want, "sample {i}: {} -> {}\n{}", a.id(), b.id(), yaml(policies));
+                found += usize::from(!want.is_empty());
+            }
+            let address = engine::Endpoint::Addresses(engine::IpSet::single(ip));
+            let out = find(net.to_addresses(s), ip);
+            assert_eq!(
+                got(&engine::Endpoint::Workload(s), &address),
+                expected(End::Workload(a), End::Address(ip), &out)
+            );
+            let inc = find(net.from_addresses(s), ip);
+            assert_eq!(
+                got(&address, &engine::Endpoint::Workload(s)),
+                expected(End::Address(ip), End::Workload(a), &inc)
+            );
+        }
+        for b in &beyond {
+            assert!(!b.by.is_empty() && !b.entry.conns.is_empty(), "sample {i}: {b:?}");
+        }
+    }
+    assert!(found > 300, "the law saw {found} connections let through");
+}
+
+#[test]
+fn a_workload_is_left_unreachable_when_entries_reach_it_before_and_none_after() {
+    let samples = samples();
+    let mut seen = 0;
+    for (i, (model, policies)) in samples.iter().enumerate() {
+        let cluster = engine::Cluster::new(to_engine(model));
+        let before = engine::compile(policies).unwrap();
+        let after = engine::compile(&samples[(i + 1) % samples.len()].1).unwrap();
+        let (a, b) = (Connectivity::compute(&cluster, &before), Connectivity::compute(&cluster, &after));
+        let reached = |net: &Connectivity| -> std::collections::BTreeSet<usize> {
+            net.entries()
+                .iter()
+                .filter_map(|e| match e.dst {
+                    engine::Endpoint::Workload(d) => Some(d),
+                    _ => None,
+                })
+                .collect()
+        };
+        let expected: Vec<usize> = reached(&a).difference(&reached(&b)).copied().collect();
+        assert_eq!(netpol_intent::engine::delta::unreachable(&a, &b), expected, "sample {i}");
+        seen += expected.len();
+    }
+    assert!(seen > 20, "the law saw {seen} workloads left unreachable");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -178,6 +178,61 @@ fn check_mode_reports_each_policy_added_changed_or_removed() {
     assert_eq!(errors.len(), 4, "formatting is no drift: {errors:#?}");
 }
 
+/// Check mode judges connections among the package's Namespaces and workloads: each danger is
+/// an error about the policy it names, a workload left with no ingress a warning about it, and
+/// each connection opened or closed an info about its destination workload, with its file.
+#[test]
+fn check_mode_reports_the_dangers_and_connections_among_the_package_workloads() {
+    let out = common::run(&[], &input_of(&common::root().join("tests/krm/check-connections")));
+    assert_eq!(out.code, 1);
+    let list = parse_one(&out.stdout);
+    let tagged: Vec<(String, String, String, String)> = list
+        .get("results")
+        .and_then(Node::as_seq)
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let code = str_at(r, &["tags", "code"])?;
+            let about = str_at(r, &["resourceRef", "name"]).unwrap_or_default();
+            let file = str_at(r, &["file", "path"]).unwrap_or_default();
+            Some((
+                code.to_string(),
+                str_at(r, &["severity"])?.to_string(),
+                about.to_string(),
+                file.to_string(),
+            ))
+        })
+        .collect();
+    let has = |code: &str, severity: &str, about: &str, file: &str| {
+        tagged.iter().any(|t| {
+            (t.0.as_str(), t.1.as_str(), t.2.as_str(), t.3.as_str()) == (code, severity, about, file)
+        })
+    };
+    assert!(has("widens-access", "error", "allow-debug", "debug-policy.yaml"), "{tagged:#?}");
+    assert!(
+        has(
+            "namespace-isolation-lost",
+            "error",
+            "default-deny-all",
+            "network-policies/billing/default-deny-all.yaml"
+        ),
+        "{tagged:#?}"
+    );
+    assert!(
+        has("pod-isolation-lost", "error", "allow-api-to-db", "network-policies/legacy/allow-api-to-db.yaml"),
+        "{tagged:#?}"
+    );
+    assert!(has("unreachable", "warning", "debug", "apps.yaml"), "{tagged:#?}");
+    assert!(has("connection-opened", "info", "db", "apps.yaml"), "{tagged:#?}");
+    assert!(has("connection-closed", "info", "debug", "apps.yaml"), "{tagged:#?}");
+    let messages: Vec<(String, String)> = results(&list);
+    assert!(
+        messages.iter().any(|(s, m)| s == "info"
+            && m == "connections: 12 opened, 12 closed, 6 widening, among the 5 workloads of the package and a new pod in the managed namespace"),
+        "{messages:#?}"
+    );
+}
+
 #[test]
 fn hostile_items_come_out_byte_for_byte() {
     let input = input_of(&common::root().join("tests/krm/hostile-passthrough"));

@@ -147,17 +147,12 @@ fn kpt_fn_render_with_the_image_in_the_kptfile_writes_the_expected_files_and_a_s
     twice_with(&["fn", "render", "--image-pull-policy", "never"], Path::to_path_buf, use_image);
 }
 
-/// Check mode as a kpt validator: drift fails the run, with a result per policy, and no file
-/// changes.
-#[test]
-fn kpt_check_mode_fails_on_drift_and_changes_nothing() {
-    if !common::available("kpt", &["version"]) {
-        return;
-    }
+/// The example package rendered by kpt, and beside it (outside the package, so that it is no
+/// item of it) a copy of its intent in check mode.
+fn rendered_with_check_config() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let (tmp, pkg) = package();
     let render = run("kpt", &["fn", "render", "--allow-exec"], &pkg);
     assert!(render.status.success(), "{}", text(&render));
-    // The check config lives outside the package, so it is no item of it.
     let intent = std::fs::read_to_string(pkg.join("network-intent.yaml")).unwrap();
     let check = intent.replace(
         "    config.kubernetes.io/local-config: \"true\"\n",
@@ -166,12 +161,25 @@ fn kpt_check_mode_fails_on_drift_and_changes_nothing() {
     assert_ne!(check, intent);
     let check_path = tmp.path().join("check.yaml");
     std::fs::write(&check_path, check).unwrap();
+    (tmp, pkg, check_path)
+}
+
+/// Check mode as a kpt validator: drift fails the run, with a result per policy, and no file
+/// changes.
+#[test]
+fn kpt_check_mode_fails_on_drift_and_changes_nothing() {
+    if !common::available("kpt", &["version"]) {
+        return;
+    }
+    let (_tmp, pkg, check_path) = rendered_with_check_config();
     let args = ["fn", "eval", ".", "--exec", "netpol-intent", "--fn-config", check_path.to_str().unwrap()];
 
     let clean = run("kpt", &args, &pkg);
     assert!(clean.status.success(), "{}", text(&clean));
+    let shown = String::from_utf8_lossy(&clean.stderr);
+    assert!(shown.contains("10 NetworkPolicies up to date"), "{}", text(&clean));
     assert!(
-        String::from_utf8_lossy(&clean.stderr).contains("10 NetworkPolicies up to date"),
+        shown.contains("connections: 0 opened, 0 closed, 0 widening, among the 2 workloads of the package and a new pod in each of the 2 managed namespaces"),
         "{}",
         text(&clean)
     );
@@ -206,6 +214,43 @@ fn kpt_fn_eval_without_fn_config_is_one_error_saying_how_to_pass_the_intent() {
     assert!(shown.contains("run without `--fn-config`"), "{shown}");
     assert!(shown.contains("--fn-config intent.yaml"), "{shown}");
     assert_eq!(snapshot(&pkg), before, "a failed run changed files");
+}
+
+/// Check mode judges connections among the package's own workloads, for real with kpt: an edit
+/// that closes the frontend's database port is a connection that generating would open
+/// (info), and a policy added by hand that admits everything to the database is a widening
+/// (an error, naming the rule and the connections it lets through).
+#[test]
+fn kpt_check_mode_reports_the_connections_generating_would_open_and_the_widening() {
+    if !common::available("kpt", &["version"]) {
+        return;
+    }
+    let (_tmp, pkg, check_path) = rendered_with_check_config();
+    let args = ["fn", "eval", ".", "--exec", "netpol-intent", "--fn-config", check_path.to_str().unwrap()];
+    let edited = pkg.join("network-policies/shop/allow-db-access-from-frontend-egress.yaml");
+    let policy = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, policy.replace("port: 5432", "port: 5433")).unwrap();
+    std::fs::write(
+        pkg.join("debug-policy.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: debug, namespace: shop}\n\
+         spec:\n  podSelector: {matchLabels: {app: db}}\n  ingress: [{}]\n",
+    )
+    .unwrap();
+    let before = snapshot(&pkg);
+    let out = run("kpt", &args, &pkg);
+    assert!(!out.status.success(), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        shown.contains(
+            "[info] apps/v1/Deployment/shop/db: shop/frontend → shop/db TCP 5432: denied → allowed"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("[error] networking.k8s.io/v1/NetworkPolicy/shop/debug: `debug` (debug-policy.yaml) allows Ingress connections that the intent does not (`spec.ingress[0]`)"),
+        "{shown}"
+    );
+    assert_eq!(snapshot(&pkg), before, "a check changed files");
 }
 
 /// `kubectl kustomize` has kustomize built in, but no `--enable-exec`; with

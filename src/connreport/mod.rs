@@ -7,6 +7,7 @@ pub mod markdown;
 pub mod text;
 pub mod verify;
 
+use crate::engine::ipset::Family;
 use crate::engine::{Endpoint, IpSet, Workloads};
 
 /// An endpoint as the conformance format names it: `namespace/name`, or the address set as
@@ -18,20 +19,26 @@ pub fn endpoint_name(workloads: &Workloads, e: &Endpoint) -> String {
     }
 }
 
-/// An address set for people: `any address`, `any address except …` when that is shorter, or
-/// the ranges, comma-separated.
+/// An address set for people: `any address`, `any IPv4 address` (or IPv6), `any address
+/// except …` or `any IPv4 address except …` when that is shorter, or the ranges,
+/// comma-separated.
 pub fn addresses_for_people(set: &IpSet) -> String {
-    let all = IpSet::all();
-    if *set == all {
-        return "any address".to_string();
-    }
-    let rest = all.minus(set);
     let list = |s: &IpSet| s.ranges().map(|r| r.to_text()).collect::<Vec<_>>().join(", ");
-    if rest.ranges().count() < set.ranges().count() {
-        format!("any address except {}", list(&rest))
-    } else {
-        list(set)
-    }
+    let within = |whole: IpSet, name: &str| -> Option<String> {
+        if !set.is_subset(&whole) {
+            return None;
+        }
+        let rest = whole.minus(set);
+        match rest.is_empty() {
+            true => Some(name.to_string()),
+            false => (rest.ranges().count() < set.ranges().count())
+                .then(|| format!("{name} except {}", list(&rest))),
+        }
+    };
+    within(IpSet::all(), "any address")
+        .or_else(|| within(IpSet::all_of(Family::V4), "any IPv4 address"))
+        .or_else(|| within(IpSet::all_of(Family::V6), "any IPv6 address"))
+        .unwrap_or_else(|| list(set))
 }
 
 /// An endpoint for people: the workload's name, or [`addresses_for_people`].

@@ -73,6 +73,12 @@ codes! {
     InvalidAnnotation = "invalid-annotation": "A `netpol-intent.dev/` annotation of the functionConfig that is unknown or has a bad value.",
     UndeclaredNamespace = "undeclared-namespace": "A managed namespace that no Namespace item declares, where some do.",
     Drift = "drift": "In check mode, a policy that the intent would add, change or remove.",
+    WidensAccess = "widens-access": "In check mode, a policy of the package that lets connections through that the intent does not allow.",
+    NamespaceIsolationLost = "namespace-isolation-lost": "In check mode, a namespace where generating would leave a pod no other policy selects non-isolated.",
+    PodIsolationLost = "pod-isolation-lost": "In check mode, workloads that generating would leave non-isolated.",
+    ConnectionOpened = "connection-opened": "In check mode, a connection among the package's workloads that generating would open.",
+    ConnectionClosed = "connection-closed": "In check mode, a connection among the package's workloads that generating would close.",
+    Unreachable = "unreachable": "In check mode, a workload that generating would leave with no ingress it has now.",
 }
 
 impl std::fmt::Display for Code {

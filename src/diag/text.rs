@@ -15,7 +15,7 @@
 //!    |             -------- first defined here
 //!   help: first defined on line 8
 //! error[unreadable]: deploy/missing: cannot read: No such file or directory (os error 2)
-//! error: the intent and `--against` cannot both be standard input
+//! error: only one of the intent, `--against` and `--workloads` can be standard input
 //! ```
 
 use std::fmt::Write as _;

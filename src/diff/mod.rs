@@ -1,24 +1,29 @@
 //! The diff: what an intent generates against the NetworkPolicies a repository holds now.
-//! Pure: policies in, a [`Report`] out; reading the repository is [`crate::policy::read`]'s job and
-//! printing the report [`crate::report`]'s.
+//! Pure: policies and workloads in, a [`Report`] out; reading the repository is
+//! [`crate::policy::read`]'s job and printing the report [`crate::report`]'s.
 //!
 //! Policies are matched by namespace and name and compared after [`normalize`], so that only a
 //! change of meaning (or of the labels and annotations a user wrote) counts. Besides the
 //! changes, the report names the policies in managed namespaces that this intent does not
-//! manage (never proposed for removal; flagged when they widen access), and the dangers
-//! ([`Danger`]): changes that would leave pods non-isolated, and current policies that allow
-//! more than the generated ones ([`crate::diff::widening`]), whatever their labels say.
+//! manage (never proposed for removal; flagged when they widen access). Then the connectivity
+//! engine judges the change among workloads ([`facts`]): the connections applying opens and
+//! closes, and the dangers ([`Danger`]) as facts — connections the current policies allow and
+//! the intent's do not, whatever the policies' labels say, and pods applying leaves
+//! non-isolated. The workloads are given, or the intent's own ([`model`]), whose blind spots
+//! the conservative checks cover ([`conservative`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::networking::v1::NetworkPolicy;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
-use crate::diff::widening::Widening;
+use crate::diag::Diagnostic;
+use crate::engine::{Entry, Workloads};
 use crate::intent::PolicyType;
 use crate::policy::read::{CurrentPolicy, Location};
 
-pub mod widening;
+pub mod conservative;
+mod facts;
+pub mod model;
 
 use crate::policy::normalize::{normalize, to_text};
 
@@ -84,9 +89,9 @@ impl From<crate::policy::read::Found> for NotListed {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DangerKind {
-    /// No policy would isolate every pod of a namespace in a direction any more.
+    /// A pod that no other policy selects would no longer be isolated in a namespace.
     NamespaceIsolationLost,
-    /// The pods a current policy selects would be selected by no remaining policy.
+    /// Workloads isolated now would be selected by no policy after applying.
     PodIsolationLost,
     /// A policy that gets applied allows connections that the generated policies do not.
     WidensAccess,
@@ -113,10 +118,80 @@ pub struct Danger {
     pub policy: PolicyRef,
     pub direction: PolicyType,
     pub message: String,
+    /// True when the engine shows it among the workloads; false when a conservative check
+    /// reports what the intent's own model cannot decide.
+    pub fact: bool,
 }
 
-/// Everything the diff found, each list sorted by namespace, then name.
+/// The workloads connections are judged among.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Model {
+    /// The intent's own: one representative pod for each endpoint it names ([`model`]).
+    #[default]
+    Intent,
+    /// Workloads given, read from `from` (a path, or words such as "the package"), and
+    /// `new_pods` more: a pod with no labels in each managed namespace, for a pod created there
+    /// later ([`model::with_new_pods`]).
+    Given { from: String, new_pods: usize },
+}
+
+/// A rule of a current policy: `spec.ingress[rule]` or `spec.egress[rule]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleAt {
+    pub policy: PolicyRef,
+    pub direction: PolicyType,
+    pub rule: usize,
+}
+
+/// A connection the current policies allow and the generated ones do not, with the rules of
+/// the current policies that let it through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Widened {
+    pub entry: Entry,
+    pub by: Vec<RuleAt>,
+}
+
+impl Connections {
+    /// Which workloads the connections are among, in words.
+    pub fn among(&self) -> String {
+        let n = self.workloads.workloads.len();
+        match &self.model {
+            Model::Given { from, new_pods } => {
+                let given = n - new_pods;
+                let workloads = if given == 1 { "workload" } else { "workloads" };
+                let new = match new_pods {
+                    0 => String::new(),
+                    1 => " and a new pod in the managed namespace".to_string(),
+                    k => format!(" and a new pod in each of the {k} managed namespaces"),
+                };
+                format!("the {given} {workloads} of {from}{new}")
+            }
+            Model::Intent => format!(
+                "{n} pods standing for the workloads, labels and namespaces the intent names \
+                 (no `--workloads` given)"
+            ),
+        }
+    }
+}
+
+/// What applying the intent does to connections among the workloads; the entries' workload
+/// indexes are into `workloads`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Connections {
+    pub model: Model,
+    pub workloads: Workloads,
+    /// Allowed after applying, denied now.
+    pub opened: Vec<Entry>,
+    /// Allowed now, denied after applying.
+    pub closed: Vec<Entry>,
+    /// Allowed now by a current policy's rule, where the generated policies deny them.
+    pub widening: Vec<Widened>,
+    /// Workloads that something may reach now, and nothing after applying.
+    pub unreachable: Vec<usize>,
+}
+
+/// Everything the diff found, each list of policies sorted by namespace, then name.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
     pub intent: String,
     pub added: Vec<PolicyRef>,
@@ -127,6 +202,7 @@ pub struct Report {
     pub dangers: Vec<Danger>,
     /// Policies in files that are never applied; not part of the comparison.
     pub unlisted: Vec<NotListed>,
+    pub connections: Connections,
 }
 
 impl Report {
@@ -141,9 +217,16 @@ impl Report {
     }
 }
 
-/// Compares the `generated` policies of the intent `scope` with the `current` ones. Both are
-/// taken by value: they are normalised in place, which halves the memory a large diff needs.
-pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPolicy>) -> Report {
+/// Compares the `generated` policies of the intent `scope` with the `current` ones, and judges
+/// the change among `workloads` (those of `model`). Both policy lists are taken by value: they
+/// are normalised in place, which halves the memory a large diff needs. Errors for current
+/// policies the connectivity engine refuses (as the API server would).
+pub fn diff(
+    scope: &Scope,
+    generated: Vec<NetworkPolicy>,
+    current: Vec<CurrentPolicy>,
+    (model, workloads): (Model, Workloads),
+) -> Result<Report, Vec<Diagnostic>> {
     let key = |p: &NetworkPolicy| {
         (p.metadata.namespace.clone().unwrap_or_default(), p.metadata.name.clone().unwrap_or_default())
     };
@@ -152,7 +235,6 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
         current.into_iter().map(|c| (key(&c.policy), (normalize(c.policy), c.location))).collect();
 
     let mut report = Report { intent: scope.name.to_string(), ..Report::default() };
-    let mut same: HashSet<(&str, &str)> = HashSet::new();
     for ((namespace, name), policy) in &wanted {
         let policy_ref = PolicyRef { namespace: namespace.clone(), name: name.clone() };
         match now.get(&(namespace.clone(), name.clone())) {
@@ -161,7 +243,6 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
                 let (old_text, new_text) = (to_text(old), to_text(policy));
                 if old_text == new_text {
                     report.unchanged += 1;
-                    same.insert((namespace, name));
                 } else {
                     let diff = similar::TextDiff::from_lines(&old_text, &new_text)
                         .unified_diff()
@@ -172,14 +253,6 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
             }
         }
     }
-    // What the current policies allow beyond the generated ones, whoever they claim to belong to.
-    let generated = crate::diff::widening::Generated::new(wanted.values());
-    let widened: HashMap<&(String, String), Vec<Widening>> = now
-        .iter()
-        .filter(|((ns, n), _)| !same.contains(&(ns.as_str(), n.as_str())))
-        .map(|(key, (p, _))| (key, generated.widenings(p)))
-        .filter(|(_, w)| !w.is_empty())
-        .collect();
     for ((namespace, name), (policy, found)) in &now {
         if wanted.contains_key(&(namespace.clone(), name.clone())) {
             continue;
@@ -188,226 +261,24 @@ pub fn diff(scope: &Scope, generated: Vec<NetworkPolicy>, current: Vec<CurrentPo
         if is_managed_by(policy, scope.name) {
             report.removed.push(Removal { policy: policy_ref, location: found.clone() });
         } else if scope.managed.contains(namespace) {
-            let widens = widened.get(&(namespace.clone(), name.clone())).into_iter().flatten();
-            let widens = widens.map(|w| w.direction).collect();
-            report.unmanaged.push(Unmanaged { policy: policy_ref, location: found.clone(), widens });
+            report.unmanaged.push(Unmanaged {
+                policy: policy_ref,
+                location: found.clone(),
+                widens: Vec::new(),
+            });
         }
     }
-
-    // The set after applying: the generated policies, and every current one that the intent
-    // neither replaces nor removes.
-    let removed: HashSet<(&str, &str)> =
-        report.removed.iter().map(|r| (r.policy.namespace.as_str(), r.policy.name.as_str())).collect();
-    let before: Vec<(&str, &NetworkPolicy)> = now.iter().map(|((_, n), (p, _))| (n.as_str(), p)).collect();
-    let after: Vec<(&str, &NetworkPolicy)> = wanted
-        .iter()
-        .map(|((_, n), p)| (n.as_str(), p))
-        .chain(now.iter().filter_map(|((ns, n), (p, _))| {
-            let kept = !wanted.contains_key(&(ns.clone(), n.clone())) && !removed.contains(&(ns, n));
-            kept.then_some((n.as_str(), p))
-        }))
-        .collect();
-    let changed: HashSet<(&str, &str)> =
-        report.changed.iter().map(|c| (c.policy.namespace.as_str(), c.policy.name.as_str())).collect();
-    report.dangers = dangers(&before, &after, &|ns, name| {
-        if changed.contains(&(ns, name)) {
-            "changed"
-        } else {
-            "removed"
-        }
-    });
-    report.dangers.extend(widening_dangers(scope, &wanted, &now, &widened));
-    report.dangers.sort_by(|a, b| (&a.policy, a.direction, a.kind).cmp(&(&b.policy, b.direction, b.kind)));
-    report
+    facts::judge(scope, (&wanted, &now), &mut report, model, workloads)?;
+    Ok(report)
 }
 
 /// Policies by namespace and name, normalised; the current ones with where they are.
 type Generated = BTreeMap<(String, String), NetworkPolicy>;
 type Current = BTreeMap<(String, String), (NetworkPolicy, Location)>;
 
-/// A [`DangerKind::WidensAccess`] for each direction in which a current policy allows more than
-/// the generated ones (`widened`), saying which kind of policy it is.
-fn widening_dangers(
-    scope: &Scope,
-    wanted: &Generated,
-    now: &Current,
-    widened: &HashMap<&(String, String), Vec<Widening>>,
-) -> Vec<Danger> {
-    let mut out = Vec::new();
-    for (key, (policy, found)) in now {
-        let (namespace, name) = key;
-        let why = if wanted.contains_key(key) {
-            "its content is not what the intent generates"
-        } else if is_managed_by(policy, scope.name) {
-            "it carries this intent's label, but the intent does not generate it"
-        } else {
-            "the intent does not manage it"
-        };
-        for w in widened.get(key).into_iter().flatten() {
-            let (rules, pods) = match w.direction {
-                PolicyType::Ingress => ("ingress", "to"),
-                PolicyType::Egress => ("egress", "from"),
-            };
-            out.push(Danger {
-                kind: DangerKind::WidensAccess,
-                policy: PolicyRef { namespace: namespace.clone(), name: name.clone() },
-                direction: w.direction,
-                message: format!(
-                    "`{name}` ({found}) allows {} connections {pods} pods the intent isolates that no \
-                     generated policy allows (`spec.{rules}[{}]`); {why}, and it is applied as it is",
-                    w.direction.as_str(),
-                    w.rule
-                ),
-            });
-        }
-    }
-    out
-}
-
 /// True when `policy` carries this intent's label and annotation.
 fn is_managed_by(policy: &NetworkPolicy, intent: &str) -> bool {
     crate::policy::ownership::of_policy(policy) == Some(intent)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Isolation
-// ---------------------------------------------------------------------------------------------
-
-/// A pod selector as a set of requirements, `matchLabels` entries as `key In [value]`: a
-/// selector with a subset of another's requirements selects at least the other's pods.
-pub(crate) type Requirements = BTreeSet<(String, String, Vec<String>)>;
-
-pub(crate) fn requirements(selector: Option<&meta::LabelSelector>) -> Requirements {
-    let mut reqs = Requirements::new();
-    let Some(s) = selector else { return reqs };
-    for (k, v) in s.match_labels.iter().flatten() {
-        reqs.insert((k.clone(), "In".to_string(), vec![v.clone()]));
-    }
-    for e in s.match_expressions.iter().flatten() {
-        let mut values = e.values.clone().unwrap_or_default();
-        values.sort();
-        values.dedup();
-        reqs.insert((e.key.clone(), e.operator.clone(), values));
-    }
-    reqs
-}
-
-fn describe(reqs: &Requirements) -> String {
-    let parts: Vec<String> = reqs
-        .iter()
-        .map(|(k, op, values)| match (op.as_str(), values.as_slice()) {
-            ("In", [v]) => format!("{k}={v}"),
-            ("Exists", _) => k.clone(),
-            ("DoesNotExist", _) => format!("!{k}"),
-            (op, values) => format!("{k} {op} ({})", values.join(",")),
-        })
-        .collect();
-    parts.join(",")
-}
-
-/// The directions a normalised policy isolates its pods in.
-pub(crate) fn directions(policy: &NetworkPolicy) -> Vec<PolicyType> {
-    let types = policy.spec.as_ref().and_then(|s| s.policy_types.as_ref());
-    [PolicyType::Ingress, PolicyType::Egress]
-        .into_iter()
-        .filter(|d| types.is_some_and(|t| t.iter().any(|t| t == d.as_str())))
-        .collect()
-}
-
-/// True when a normalised policy isolates in `direction` and has rules for it: it allows
-/// something there.
-pub(crate) fn allows(policy: &NetworkPolicy, direction: PolicyType) -> bool {
-    let Some(spec) = &policy.spec else { return false };
-    let has_rules = match direction {
-        PolicyType::Ingress => spec.ingress.as_ref().is_some_and(|r| !r.is_empty()),
-        PolicyType::Egress => spec.egress.as_ref().is_some_and(|r| !r.is_empty()),
-    };
-    has_rules && directions(policy).contains(&direction)
-}
-
-/// Policies by namespace and direction: the name and pod selector of each that isolates.
-type Group<'a> = BTreeMap<(String, PolicyType), Vec<(&'a str, Requirements)>>;
-
-fn group<'a>(set: &[(&'a str, &NetworkPolicy)]) -> Group<'a> {
-    let mut out: Group = BTreeMap::new();
-    for (name, p) in set {
-        let ns = p.metadata.namespace.clone().unwrap_or_default();
-        let reqs = requirements(p.spec.as_ref().and_then(|s| s.pod_selector.as_ref()));
-        for d in directions(p) {
-            out.entry((ns.clone(), d)).or_default().push((*name, reqs.clone()));
-        }
-    }
-    out
-}
-
-/// The dangers of going from the `before` set to the `after` set (each: namespace in the
-/// policy, name, normalised policy). `action` says what happens to a current policy.
-///
-/// Per namespace and direction: if some current policy selects every pod (`podSelector: {}`)
-/// and no remaining one does, the namespace loses isolation. Otherwise each current policy's
-/// pods must stay selected by some remaining policy whose selector has a subset of its
-/// requirements (the same selector, a looser one, or the empty one). Unions of several
-/// selectors are not considered, so a set of policies that together cover the pods may still
-/// be flagged; a loss is never missed.
-fn dangers(
-    before: &[(&str, &NetworkPolicy)],
-    after: &[(&str, &NetworkPolicy)],
-    action: &dyn Fn(&str, &str) -> &'static str,
-) -> Vec<Danger> {
-    let before_policies: HashMap<(&str, &str), &NetworkPolicy> = before
-        .iter()
-        .map(|(name, p)| ((p.metadata.namespace.as_deref().unwrap_or_default(), *name), *p))
-        .collect();
-    let (before, after) = (group(before), group(after));
-    let mut out = Vec::new();
-    for ((ns, direction), isolating) in &before {
-        let remaining: &[(&str, Requirements)] = after.get(&(ns.clone(), *direction)).map_or(&[], |v| v);
-        let exact: HashSet<&Requirements> = remaining.iter().map(|(_, r)| r).collect();
-        let (verb, access) = match direction {
-            PolicyType::Ingress => ("accept", "connections from anywhere"),
-            PolicyType::Egress => ("open", "connections to anywhere"),
-        };
-        let d = direction.as_str();
-        // Name the policy that only isolates (a `default-deny-all`) before one that also allows.
-        let baseline = isolating.iter().filter(|(_, r)| r.is_empty()).min_by_key(|(name, _)| {
-            let p = before_policies[&(ns.as_str(), *name)];
-            (allows(p, *direction), *name)
-        });
-        if let Some((name, _)) = baseline {
-            if !exact.contains(&Requirements::new()) {
-                out.push(Danger {
-                    kind: DangerKind::NamespaceIsolationLost,
-                    policy: PolicyRef { namespace: ns.clone(), name: name.to_string() },
-                    direction: *direction,
-                    message: format!(
-                        "namespace `{ns}` loses {d} isolation: `{name}` is {}, and no remaining policy \
-                         selects every pod; pods no other policy selects will {verb} {access}",
-                        action(ns, name)
-                    ),
-                });
-            }
-            continue;
-        }
-        for (name, reqs) in isolating {
-            let covered = exact.contains(reqs)
-                || remaining.iter().any(|(_, r)| r.is_subset(reqs) && r.len() < reqs.len());
-            if !covered {
-                out.push(Danger {
-                    kind: DangerKind::PodIsolationLost,
-                    policy: PolicyRef { namespace: ns.clone(), name: name.to_string() },
-                    direction: *direction,
-                    message: format!(
-                        "pods `{}` in `{ns}` lose {d} isolation: `{name}` is {}, and no remaining policy \
-                         selects them; they will {verb} {access}",
-                        describe(reqs),
-                        action(ns, name)
-                    ),
-                });
-            }
-        }
-    }
-    out.sort_by(|a, b| (&a.policy, a.direction).cmp(&(&b.policy, b.direction)));
-    out
 }
 
 #[cfg(test)]
@@ -419,11 +290,27 @@ mod tests {
         crate::policy::read::parse(&[Source { name: "c.yaml".into(), text: text.into() }], "default").unwrap()
     }
 
-    fn scope_diff(intent_ns: &[&str], isolation: &[PolicyType], generated: &str, current: &str) -> Report {
+    /// Pods in `a` (labelled `app: NAME`, one each) and one pod in `z`.
+    fn pods(apps: &[&str]) -> Workloads {
+        let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: outsider, namespace: z}\n");
+        for app in apps {
+            let labels: Vec<String> = app.split(',').map(|l| l.replace('=', ": ")).collect();
+            let labels = if app.contains('=') { labels.join(", ") } else { format!("app: {app}") };
+            let name = app.replace([',', '='], "-");
+            text.push_str(&format!(
+                "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: a, labels: {{{labels}}}}}\n"
+            ));
+        }
+        crate::engine::workloads::read(&[crate::engine::workloads::Text { name: "w.yaml", text: &text }])
+            .unwrap()
+    }
+
+    fn scope_diff(intent_ns: &[&str], generated: &str, current: &str, among: Workloads) -> Report {
         let managed: BTreeSet<String> = intent_ns.iter().map(|s| s.to_string()).collect();
-        let scope = Scope { name: "i", managed: &managed, isolation };
+        let scope = Scope { name: "i", managed: &managed, isolation: &[PolicyType::Ingress] };
         let generated: Vec<NetworkPolicy> = policies(generated).into_iter().map(|c| c.policy).collect();
-        diff(&scope, generated, policies(current))
+        let model = Model::Given { from: "w.yaml".into(), new_pods: 0 };
+        diff(&scope, generated, policies(current), (model, among)).unwrap()
     }
 
     fn policy(name: &str, ns: &str, ours: bool, spec: &str) -> String {
@@ -437,54 +324,74 @@ mod tests {
         )
     }
 
+    fn found(r: &Report) -> Vec<(DangerKind, &str, PolicyType)> {
+        r.dangers.iter().map(|d| (d.kind, d.policy.name.as_str(), d.direction)).collect()
+    }
+
     #[test]
     fn removing_the_namespace_baseline_is_dangerous() {
         let deny = policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress, Egress]}");
         let allow = policy("allow-x", "a", true, "{podSelector: {matchLabels: {app: x}}, ingress: [{}]}");
-        let r = scope_diff(&["b"], &[PolicyType::Ingress], "", &format!("{deny}{allow}"));
+        let r = scope_diff(&["b"], "", &format!("{deny}{allow}"), pods(&["x", "w2"]));
         assert_eq!(r.removed.len(), 2);
-        let kinds: Vec<_> = r.dangers.iter().map(|d| (d.kind, d.policy.name.as_str(), d.direction)).collect();
         assert_eq!(
-            kinds,
+            found(&r),
             [
                 (DangerKind::NamespaceIsolationLost, "default-deny-all", PolicyType::Ingress),
                 (DangerKind::NamespaceIsolationLost, "default-deny-all", PolicyType::Egress),
             ]
         );
+        assert!(
+            r.dangers[0].message.contains("(of the workloads, `a/w2`, `a/x`)"),
+            "{}",
+            r.dangers[0].message
+        );
+        // What opens: everything to and from `a`.
+        let opened: Vec<String> = r.connections.opened.iter().map(|e| format!("{:?}", e.src)).collect();
+        assert!(!opened.is_empty() && r.connections.closed.is_empty(), "{opened:?}");
         // Dropping Egress from the baseline loses Egress only.
         let ingress_deny = policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress]}");
-        let r = scope_diff(&["a"], &[PolicyType::Ingress], &ingress_deny, &deny);
-        assert_eq!(r.dangers.len(), 1);
-        assert_eq!(r.dangers[0].direction, PolicyType::Egress);
+        let r = scope_diff(&["a"], &ingress_deny, &deny, pods(&["x"]));
+        assert_eq!(found(&r), [(DangerKind::NamespaceIsolationLost, "default-deny-all", PolicyType::Egress)]);
         assert!(r.dangers[0].message.contains("`default-deny-all` is changed"), "{}", r.dangers[0].message);
         // An unmanaged baseline that stays keeps the namespace isolated.
         let theirs = policy("deny", "a", false, "{podSelector: {}, policyTypes: [Ingress, Egress]}");
-        let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &format!("{deny}{theirs}"));
+        let r = scope_diff(&["a"], "", &format!("{deny}{theirs}"), pods(&["x"]));
         assert!(r.dangers.is_empty(), "{:?}", r.dangers);
     }
 
     #[test]
-    fn removing_the_only_policy_of_some_pods_is_dangerous_unless_a_looser_one_stays() {
+    fn removing_the_only_policy_of_some_pods_is_dangerous_unless_another_still_selects_them() {
         let db =
             policy("allow-db", "a", true, "{podSelector: {matchLabels: {app: db, tier: x}}, ingress: [{}]}");
-        let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &db);
-        assert_eq!(r.dangers.len(), 1);
-        assert_eq!(r.dangers[0].kind, DangerKind::PodIsolationLost);
+        let workloads = || pods(&["app=db,tier=x", "web"]);
+        let r = scope_diff(&["a"], "", &db, workloads());
+        assert_eq!(found(&r), [(DangerKind::PodIsolationLost, "allow-db", PolicyType::Ingress)]);
         assert!(
-            r.dangers[0].message.contains("pods `app=db,tier=x` in `a` lose Ingress"),
+            r.dangers[0].message.contains("pods of `a/app-db-tier-x` lose Ingress isolation"),
             "{}",
             r.dangers[0].message
         );
         let looser = policy("other", "a", false, "{podSelector: {matchLabels: {app: db}}}");
-        let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &format!("{db}{looser}"));
+        let r = scope_diff(&["a"], "", &format!("{db}{looser}"), workloads());
         assert!(r.dangers.is_empty(), "{:?}", r.dangers);
+        // A selector the pod does not match leaves it open, whatever it looks like.
         let narrower = policy("other", "a", false, "{podSelector: {matchLabels: {app: db, tier: x, z: w}}}");
-        let r = scope_diff(&["a"], &[PolicyType::Ingress], "", &format!("{db}{narrower}"));
+        let r = scope_diff(&["a"], "", &format!("{db}{narrower}"), workloads());
         assert_eq!(r.dangers.len(), 1);
+        // Two selectors that together cover the pod keep it isolated (facts, not selectors).
+        let either = policy(
+            "either",
+            "a",
+            false,
+            "{podSelector: {matchExpressions: [{key: tier, operator: In, values: [x, q]}]}}",
+        );
+        let r = scope_diff(&["a"], "", &format!("{db}{either}"), workloads());
+        assert!(r.dangers.is_empty(), "{:?}", r.dangers);
     }
 
     #[test]
-    fn unmanaged_policies_widen_only_in_isolated_directions_with_rules() {
+    fn unmanaged_policies_widen_only_what_they_let_through() {
         let rules = policy("open", "a", false, "{podSelector: {}, ingress: [{}]}");
         let deny = policy("deny", "a", false, "{podSelector: {}, policyTypes: [Ingress]}");
         let egress = policy("eg", "a", false, "{podSelector: {}, policyTypes: [Egress], egress: [{}]}");
@@ -495,9 +402,9 @@ mod tests {
         let baseline = policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress]}");
         let r = scope_diff(
             &["a"],
-            &[PolicyType::Ingress],
             &baseline,
             &format!("{baseline}{rules}{deny}{egress}{elsewhere}{other_intent}"),
+            pods(&["db", "web"]),
         );
         let seen: Vec<_> = r.unmanaged.iter().map(|u| (u.policy.name.as_str(), u.widens.clone())).collect();
         assert_eq!(
@@ -510,6 +417,12 @@ mod tests {
             ]
         );
         assert!(r.removed.is_empty() && !r.has_differences());
+        // Each widening connection names both rules that let it through; none opens or closes.
+        let w = &r.connections.widening[0];
+        let by: Vec<(&str, usize)> = w.by.iter().map(|b| (b.policy.name.as_str(), b.rule)).collect();
+        assert_eq!(by, [("open", 0), ("w", 0)]);
+        assert!(r.connections.opened.is_empty() && r.connections.closed.is_empty());
+        assert!(r.dangers.iter().all(|d| d.fact));
     }
 
     /// Whoever a policy claims to belong to, what it allows beyond the generated policies is a
@@ -520,12 +433,18 @@ mod tests {
         let baseline =
             policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress, Egress]}");
         let db = "{podSelector: {matchLabels: {app: db}}, ingress: [{from: [{podSelector: {}}], ports: [{port: 5432}]}]}";
+        // Egress is isolated, and open within `a` only.
+        let within = policy(
+            "out",
+            "a",
+            true,
+            "{podSelector: {}, policyTypes: [Egress], egress: [{to: [{podSelector: {}}]}]}",
+        );
+        let baseline = format!("{baseline}{within}");
         let generated = format!("{baseline}{}", policy("allow-db", "a", true, db));
         let widening = |current: &str| {
-            let r = scope_diff(&["a"], &[PolicyType::Ingress, PolicyType::Egress], &generated, current);
-            let found: Vec<_> =
-                r.dangers.iter().map(|d| (d.kind, d.policy.name.clone(), d.direction)).collect();
-            (found, r)
+            let r = scope_diff(&["a"], &generated, current, pods(&["db", "web"]));
+            (found(&r).into_iter().map(|(k, n, d)| (k, n.to_string(), d)).collect::<Vec<_>>(), r)
         };
         let all = "{podSelector: {}, ingress: [{}]}";
         let ours = policy("allow-all", "a", true, all);
@@ -535,11 +454,16 @@ mod tests {
         assert!(r.dangers[0].message.contains("carries this intent's label"), "{}", r.dangers[0].message);
         let theirs = policy("allow-all", "a", false, all);
         assert_eq!(widening(&format!("{generated}{theirs}")).0.len(), 1);
-        // The generated name, wider content: widens; narrower content (a port less): does not.
+        // The generated name, wider content: widens; narrower content (a peer less): does not.
         let wider = policy("allow-db", "a", true, &db.replace("ports: [{port: 5432}]", "ports: []"));
         let (found, r) = widening(&format!("{baseline}{wider}"));
         assert_eq!(found, [(DangerKind::WidensAccess, "allow-db".to_string(), PolicyType::Ingress)]);
         assert!(r.dangers[0].message.contains("its content is not what the intent generates"));
+        assert!(
+            r.dangers[0].message.contains("a/web → a/db TCP 1-5431, 5433-65535; UDP all; SCTP all"),
+            "{}",
+            r.dangers[0].message
+        );
         let narrower = policy(
             "allow-db",
             "a",
@@ -549,8 +473,48 @@ mod tests {
         let (found, r) = widening(&format!("{baseline}{narrower}"));
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(r.changed.len(), 1);
+        // A wider rule that the other side denies lets nothing through: no widening (the pods of
+        // `a` may open nothing, here).
+        let deny = policy("default-deny-all", "a", true, "{podSelector: {}, policyTypes: [Ingress, Egress]}");
+        let within =
+            policy("within", "a", false, "{podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}");
+        let r = scope_diff(&["a"], &deny, &format!("{deny}{within}"), pods(&["db", "web"]));
+        assert!(r.dangers.is_empty() && r.unmanaged[0].widens.is_empty(), "{:?}", r.dangers);
         // Egress that nothing generated allows.
         let out = policy("egress", "a", false, "{podSelector: {}, policyTypes: [Egress], egress: [{}]}");
         assert_eq!(widening(&format!("{generated}{out}")).0[0].2, PolicyType::Egress);
+        // Two generated rules that together allow what one current rule does: no widening, as
+        // the engine combines them (the selector rule alone would have flagged it).
+        let split = format!(
+            "{baseline}{}{}",
+            policy("p1", "a", true, "{podSelector: {}, ingress: [{ports: [{port: 80}]}]}"),
+            policy("p2", "a", true, "{podSelector: {}, ingress: [{ports: [{port: 81}]}]}")
+        );
+        let both =
+            policy("both", "a", false, "{podSelector: {}, ingress: [{ports: [{port: 80}, {port: 81}]}]}");
+        let r = scope_diff(&["a"], &split, &format!("{split}{both}"), pods(&["db"]));
+        assert!(r.dangers.is_empty(), "{:?}", r.dangers);
+    }
+
+    /// Without workloads, the intent's own model decides what it can see, and the
+    /// conservative checks report what it cannot.
+    #[test]
+    fn the_intents_model_reports_what_it_cannot_decide_as_not_a_fact() {
+        let intent = "apiVersion: netpol-intent.dev/v1alpha1\nkind: NetworkIntent\nmetadata: {name: i}\nspec:\n  \
+                      namespaces: [a]\n  workloads: [{name: db, namespace: a, podSelector: {matchLabels: {app: db}}}]\n";
+        let valid = crate::load(intent).unwrap();
+        let generated = crate::policy::expand::expand(&valid);
+        let managed = valid.managed().clone();
+        let scope = Scope { name: "i", managed: &managed, isolation: &[PolicyType::Ingress] };
+        let legacy =
+            policy("legacy", "a", false, "{podSelector: {matchLabels: {app: legacy}}, ingress: [{}]}");
+        let mut current = policies(&crate::policy::render::to_yaml(&generated));
+        current.extend(policies(&legacy));
+        let among = (Model::Intent, model::of_intent(&valid));
+        let r = diff(&scope, generated, current, among).unwrap();
+        assert_eq!(r.dangers.len(), 1, "{:?}", r.dangers);
+        assert!(!r.dangers[0].fact && r.dangers[0].kind == DangerKind::WidensAccess);
+        assert!(r.dangers[0].message.contains("`--workloads` decides"), "{}", r.dangers[0].message);
+        assert!(r.connections.widening.is_empty());
     }
 }

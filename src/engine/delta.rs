@@ -7,7 +7,7 @@ use super::connset::ConnSet;
 use super::entries::{Endpoint, Entry};
 use super::ipset::{Atoms, IpRange, IpSet};
 use super::reach::Connectivity;
-use super::table::ConnId;
+use super::table::{ConnId, NONE};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Delta {
@@ -33,24 +33,27 @@ pub fn diff(before: &Connectivity, after: &Connectivity) -> Delta {
         (0..before.table().len()).map(|a| after.table().find(before.table().get(a as ConnId))).collect();
     let mut delta = Delta::default();
     let workloads = cluster.workloads.workloads.len();
-    let mut changed = vec![false; n * n];
-    for s in 0..n {
-        for d in 0..n {
-            let (a, b) = (before.class_pair(s, d), after.class_pair(s, d));
-            changed[s * n + d] = same[a as usize] != Some(b);
-        }
-    }
+    // For each class, the classes towards which what it may open changes.
+    let changed: Vec<Vec<usize>> = (0..n)
+        .map(|s| {
+            let cells = before.class_row(s).iter().zip(after.class_row(s)).enumerate();
+            cells.filter(|(_, (&a, &b))| same[a as usize] != Some(b)).map(|(d, _)| d).collect()
+        })
+        .collect();
     let sets: Vec<IpSet> =
         before.atoms().iter().chain(after.atoms().iter()).map(|r| IpSet::from_ranges([r])).collect();
     let atoms = Atoms::new(&sets);
     let by_class: Vec<AddressChanges> = (0..n).map(|c| address_changes(before, after, &atoms, c)).collect();
     for s in 0..workloads {
-        for d in (0..workloads).filter(|&d| d != s) {
-            let (cs, cd) = (cluster.class_of[s], cluster.class_of[d]);
-            if changed[cs * n + cd] {
-                let (a, b) = (before.between(s, d), after.between(s, d));
-                push(&mut delta, Endpoint::Workload(s), Endpoint::Workload(d), a, b);
-            }
+        let mut targets: Vec<usize> = changed[cluster.class_of[s]]
+            .iter()
+            .flat_map(|&cd| cluster.classes[cd].members.iter().copied())
+            .filter(|&d| d != s)
+            .collect();
+        targets.sort_unstable();
+        for d in targets {
+            let (a, b) = (before.between(s, d), after.between(s, d));
+            push(&mut delta, Endpoint::Workload(s), Endpoint::Workload(d), a, b);
         }
         let (outgoing, incoming) = &by_class[cluster.class_of[s]];
         for (set, a, b) in outgoing {
@@ -108,4 +111,34 @@ fn address_changes(before: &Connectivity, after: &Connectivity, atoms: &Atoms, c
             .collect()
     };
     (sets(outgoing), sets(incoming))
+}
+
+/// The workloads that `before` lets some other workload or some address reach, and `after`
+/// lets nothing reach: what a change leaves with no ingress it had. Computed per class, over
+/// the same cluster (panics otherwise).
+pub fn unreachable(before: &Connectivity, after: &Connectivity) -> Vec<usize> {
+    assert!(std::ptr::eq(before.cluster, after.cluster), "a comparison needs one cluster");
+    let cluster = before.cluster;
+    let n = cluster.class_count();
+    let many: Vec<bool> = cluster.classes.iter().map(|c| c.members.len() > 1).collect();
+    // Row by row, in the order the cells are stored.
+    let reached = |net: &Connectivity| -> Vec<bool> {
+        let mut reached = vec![false; n];
+        for s in 0..n {
+            for (d, (seen, &cell)) in reached.iter_mut().zip(net.class_row(s)).enumerate() {
+                *seen |= cell != NONE && (s != d || many[d]);
+            }
+        }
+        for (d, seen) in reached.iter_mut().enumerate() {
+            *seen |= (0..net.atoms().len()).any(|a| net.atom_to_class(a, d) != NONE);
+        }
+        reached
+    };
+    let (was, is) = (reached(before), reached(after));
+    let mut out: Vec<usize> = (0..n)
+        .filter(|&d| was[d] && !is[d])
+        .flat_map(|d| cluster.classes[d].members.iter().copied())
+        .collect();
+    out.sort_unstable();
+    out
 }

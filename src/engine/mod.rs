@@ -9,7 +9,8 @@
 //! YAML texts ──workloads::read──▶ Workloads ──Cluster::new──▶ Cluster (classes, label index)
 //! NetworkPolicy values ──policy::compile──▶ Vec<Policy>
 //! (Cluster, policies) ──Connectivity::compute──▶ Connectivity ──entries──▶ Vec<Entry>
-//! (Connectivity, Connectivity) ──delta::diff──▶ Delta {opened, closed}
+//! (Connectivity, Connectivity) ──delta::diff──▶ Delta {opened, closed}; delta::unreachable
+//! (Connectivity, suspect policies, reference policies) ──beyond::beyond──▶ what their rules let through
 //! (Workloads, policies, src, dst) ──explain::explain──▶ Explanation
 //! ```
 //!
@@ -17,8 +18,10 @@
 //! [`ipset`] (addresses, blocks and atoms), [`selector`] (typed label selectors), [`bits`]
 //! (sets of classes), [`workloads`] (the model and its reader), [`policy`] (compiled
 //! policies), [`cluster`] (classes and the selector index), [`table`] (interned connection
-//! sets), [`reach`] (the computation), [`entries`], [`delta`] and [`explain`].
+//! sets), [`side`] (one direction's side of each class, and [`side::Admission`] for chosen
+//! classes), [`reach`] (the computation), [`entries`], [`delta`], [`beyond`] and [`explain`].
 
+pub mod beyond;
 pub mod bits;
 pub mod cluster;
 pub mod connset;
@@ -30,6 +33,7 @@ pub mod policy;
 pub mod portset;
 pub mod reach;
 pub mod selector;
+pub mod side;
 pub mod table;
 pub mod workloads;
 

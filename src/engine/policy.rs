@@ -22,7 +22,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::connset::{ConnSet, Protocol};
 use super::ipset::IpSet;
 use super::portset::PortSet;
-use super::selector::Selector;
+use super::selector::{Labels, Selector};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Direction {
@@ -80,6 +80,11 @@ impl Policy {
             Direction::Ingress => self.ingress.as_deref(),
             Direction::Egress => self.egress.as_deref(),
         }
+    }
+
+    /// Whether this policy isolates, in direction `d`, a pod of `namespace` with `labels`.
+    pub fn isolates(&self, namespace: &str, labels: &Labels, d: Direction) -> bool {
+        self.namespace == namespace && self.rules(d).is_some() && self.selector.matches(labels)
     }
 }
 
@@ -148,10 +153,12 @@ pub struct PolicyError {
 }
 
 /// Compiles every policy; errors for all of those the API server would refuse.
-pub fn compile(policies: &[NetworkPolicy]) -> Result<Vec<Policy>, Vec<PolicyError>> {
-    let mut out = Vec::with_capacity(policies.len());
+pub fn compile<'a>(
+    policies: impl IntoIterator<Item = &'a NetworkPolicy>,
+) -> Result<Vec<Policy>, Vec<PolicyError>> {
+    let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (index, p) in policies.iter().enumerate() {
+    for (index, p) in policies.into_iter().enumerate() {
         let id = format!(
             "{}/{}",
             p.metadata.namespace.as_deref().unwrap_or("default"),

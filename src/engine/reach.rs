@@ -11,11 +11,11 @@
 //! The cost is per class and rule, not per pod pair: each side is one pass over the rules
 //! that apply to a class, each rule's peers already a set of classes and atoms.
 
-use super::bits::Bits;
 use super::cluster::Cluster;
 use super::connset::ConnSet;
 use super::ipset::{Atoms, IpRange, IpSet};
-use super::policy::{Peer, Policy, Rule};
+use super::policy::{Direction, Policy};
+use super::side::{atoms_of, Side};
 use super::table::{ConnId, ConnTable, ALL, NONE};
 
 /// The connections allowed between every two classes, and between classes and addresses.
@@ -32,64 +32,14 @@ pub struct Connectivity<'c> {
     from_ips: Vec<ConnId>,
 }
 
-/// One rule, with its peers as classes and atoms.
-struct Prepared<'p> {
-    rule: &'p Rule,
-    /// `None`: every class.
-    classes: Option<Bits>,
-    /// The atoms of the rule's address blocks (every atom for a rule with no peers).
-    atoms: Vec<usize>,
-    numeric: ConnId,
-}
-
-/// For each class, whether a direction isolates it, and the rules that then apply.
-struct Side<'p> {
-    isolated: Vec<bool>,
-    rules: Vec<Vec<usize>>,
-    prepared: Vec<Prepared<'p>>,
-}
-
-impl<'p> Side<'p> {
-    fn new(n: usize) -> Self {
-        Side { isolated: vec![false; n], rules: vec![Vec::new(); n], prepared: Vec::new() }
-    }
-}
-
-/// The address blocks of a rule's peers, united.
-fn blocks(rule: &Rule) -> IpSet {
-    let mut set = IpSet::empty();
-    for p in rule.peers.iter().flatten() {
-        if let Peer::Block { set: b, .. } = p {
-            set = set.union(b);
-        }
-    }
-    set
-}
-
 impl<'c> Connectivity<'c> {
     /// Computes the connectivity `policies` allow among the cluster's workloads.
     pub fn compute(cluster: &'c Cluster, policies: &[Policy]) -> Connectivity<'c> {
         let n = cluster.class_count();
-        let rule_blocks: Vec<IpSet> =
-            policies.iter().flat_map(|p| p.ingress.iter().chain(&p.egress).flatten()).map(blocks).collect();
-        let atoms = Atoms::new(&rule_blocks);
+        let atoms = atoms_of(policies);
         let mut table = ConnTable::default();
-        let (mut ingress, mut egress) = (Side::new(n), Side::new(n));
-        for p in policies {
-            let mut selected = cluster.in_namespace(&p.namespace);
-            selected.and(&cluster.pods_matching(&p.selector));
-            for (side, rules) in [(&mut ingress, &p.ingress), (&mut egress, &p.egress)] {
-                let Some(rules) = rules else { continue };
-                let first = side.prepared.len();
-                for rule in rules {
-                    side.prepared.push(prepare(cluster, &atoms, &mut table, &p.namespace, rule));
-                }
-                for c in selected.iter() {
-                    side.isolated[c] = true;
-                    side.rules[c].extend(first..side.prepared.len());
-                }
-            }
-        }
+        let ingress = Side::new(cluster, policies, Direction::Ingress, &atoms, &mut table);
+        let egress = Side::new(cluster, policies, Direction::Egress, &atoms, &mut table);
         let k = atoms.len();
         let mut net = Connectivity {
             cluster,
@@ -134,22 +84,29 @@ impl<'c> Connectivity<'c> {
 
     /// What each class's ingress admits, from every class and atom, into `pairs` and
     /// `from_ips`.
+    ///
+    /// A column is written to `pairs` with a stride of a whole row; so columns are computed
+    /// [`BLOCK`] at a time and written row by row, each row's cells of the block together.
     fn apply_ingress(&mut self, side: &Side) {
+        const BLOCK: usize = 64;
         let (n, k) = (self.cluster.class_count(), self.atoms.len());
-        let mut col = vec![NONE; n];
+        let isolated: Vec<usize> = (0..n).filter(|&d| side.isolated[d]).collect();
+        let mut cols = vec![NONE; BLOCK * n];
         let mut ips = vec![NONE; k];
-        for d in (0..n).filter(|&d| side.isolated[d]) {
-            col.fill(NONE);
-            ips.fill(NONE);
-            for &r in &side.rules[d] {
-                let r = &side.prepared[r];
-                let ports = self.ports_towards(r, d);
-                self.admit(&mut col, &mut ips, r, ports, ports);
+        for block in isolated.chunks(BLOCK) {
+            for (j, &d) in block.iter().enumerate() {
+                let col = &mut cols[j * n..(j + 1) * n];
+                col.fill(NONE);
+                ips.fill(NONE);
+                side.admitted(self.cluster, &mut self.table, d, col, &mut ips);
+                self.from_ips[d * k..(d + 1) * k].copy_from_slice(&ips);
             }
-            for (s, &cell) in col.iter().enumerate() {
-                self.pairs[s * n + d] = cell;
+            for s in 0..n {
+                let row = &mut self.pairs[s * n..(s + 1) * n];
+                for (j, &d) in block.iter().enumerate() {
+                    row[d] = cols[j * n + s];
+                }
             }
-            self.from_ips[d * k..(d + 1) * k].copy_from_slice(&ips);
         }
     }
 
@@ -162,57 +119,13 @@ impl<'c> Connectivity<'c> {
         for s in (0..n).filter(|&s| side.isolated[s]) {
             row.fill(NONE);
             ips.fill(NONE);
-            for &r in &side.rules[s] {
-                let r = &side.prepared[r];
-                if r.rule.ports.named.is_empty() {
-                    self.admit(&mut row, &mut ips, r, r.numeric, r.numeric);
-                    continue;
-                }
-                // Named ports: resolved on each destination class; addresses get the numbers.
-                let targets: Vec<usize> = match &r.classes {
-                    None => (0..n).collect(),
-                    Some(b) => b.iter().collect(),
-                };
-                for d in targets {
-                    let ports = self.ports_towards(r, d);
-                    row[d] = self.table.union(row[d], ports);
-                }
-                for &a in &r.atoms {
-                    ips[a] = self.table.union(ips[a], r.numeric);
-                }
-            }
+            side.admitted(self.cluster, &mut self.table, s, &mut row, &mut ips);
             for (d, &allowed) in row.iter().enumerate() {
                 let cell = &mut self.pairs[s * n + d];
                 *cell = self.table.intersect(*cell, allowed);
             }
             self.to_ips[s * k..(s + 1) * k].copy_from_slice(&ips);
         }
-    }
-
-    /// Unions `to_classes` into the classes of the rule's peers and `to_atoms` into its atoms.
-    fn admit(
-        &mut self,
-        classes: &mut [ConnId],
-        ips: &mut [ConnId],
-        r: &Prepared,
-        to_classes: ConnId,
-        to_atoms: ConnId,
-    ) {
-        match &r.classes {
-            None => classes.iter_mut().for_each(|c| *c = self.table.union(*c, to_classes)),
-            Some(b) => b.iter().for_each(|c| classes[c] = self.table.union(classes[c], to_classes)),
-        }
-        r.atoms.iter().for_each(|&a| ips[a] = self.table.union(ips[a], to_atoms));
-    }
-
-    /// A rule's ports towards class `d`, named ports resolved on it.
-    fn ports_towards(&mut self, r: &Prepared, d: usize) -> ConnId {
-        if r.rule.ports.named.is_empty() {
-            return r.numeric;
-        }
-        let class = &self.cluster.classes[d];
-        let set = r.rule.ports.towards(Some(&|name, protocol| class.named_port(name, protocol)));
-        self.table.intern(set)
     }
 
     pub fn atoms(&self) -> &Atoms {
@@ -226,6 +139,12 @@ impl<'c> Connectivity<'c> {
     /// What class `s` may open to class `d`.
     pub fn class_pair(&self, s: usize, d: usize) -> ConnId {
         self.pairs[s * self.cluster.class_count() + d]
+    }
+
+    /// What class `s` may open to each class, in class order.
+    pub fn class_row(&self, s: usize) -> &[ConnId] {
+        let n = self.cluster.class_count();
+        &self.pairs[s * n..(s + 1) * n]
     }
 
     /// What class `s` may open to atom `a`.
@@ -272,22 +191,4 @@ impl<'c> Connectivity<'c> {
         }
         groups.into_iter().map(|(id, ranges)| (IpSet::from_ranges(ranges), self.table.get(id))).collect()
     }
-}
-
-fn prepare<'p>(
-    cluster: &Cluster,
-    atoms: &Atoms,
-    table: &mut ConnTable,
-    ns: &str,
-    rule: &'p Rule,
-) -> Prepared<'p> {
-    let numeric = table.intern(rule.ports.numeric.clone());
-    let Some(peers) = &rule.peers else {
-        return Prepared { rule, classes: None, atoms: (0..atoms.len()).collect(), numeric };
-    };
-    let mut classes = Bits::empty(cluster.class_count());
-    for p in peers {
-        classes.or(&cluster.peer_classes(p, ns));
-    }
-    Prepared { rule, classes: Some(classes), atoms: atoms.covering(&blocks(rule)), numeric }
 }

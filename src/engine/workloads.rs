@@ -147,6 +147,20 @@ pub fn read(texts: &[Text]) -> Result<Workloads, Vec<Diagnostic>> {
     reader.finish()
 }
 
+/// The namespaces and workloads among `objects`, each with the name of its file (for
+/// messages): every problem, or the model. For objects already parsed, as a KRM function's
+/// items; a `List` among them is read item by item.
+pub fn read_objects<'a>(
+    objects: impl IntoIterator<Item = (&'a str, &'a Node)>,
+) -> Result<Workloads, Vec<Diagnostic>> {
+    let mut reader = Reader::default();
+    for (file, node) in objects {
+        reader.file = file.to_string();
+        reader.document(node);
+    }
+    reader.finish()
+}
+
 #[derive(Default)]
 struct Reader {
     file: String,

@@ -29,9 +29,13 @@ pub struct Location {
     pub line: usize,
 }
 
+/// `file:line`, or `file` alone when the line is not known (0).
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        match self.line {
+            0 => write!(f, "{}", self.file),
+            line => write!(f, "{}:{line}", self.file),
+        }
     }
 }
 

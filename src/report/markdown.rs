@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::widens_text;
+use super::{grouped, model_text, rule_text, widens_text};
 use crate::diff::{PolicyRef, Report};
+use crate::engine::Entry;
 use crate::policy::read::Location;
 
 /// Appends `items` in order while `out` stays under [`MARKDOWN_LIMIT`] less `room`; returns
@@ -25,12 +26,20 @@ pub const MARKDOWN_LIMIT: usize = 1_000_000;
 const MARKDOWN_DIFF_LIMIT: usize = 64 * 1024;
 
 /// For a pull-request comment or `$GITHUB_STEP_SUMMARY`: a heading, a table of counts, the
-/// dangers, a table of the policies, then each change's diff in a `<details>` block. Longer
-/// than [`MARKDOWN_LIMIT`] bytes, the rest is left out with a note saying so.
+/// connections applying opens and closes and those that widen access, the dangers, the
+/// workloads left unreachable, a table of the policies, then each change's diff in a
+/// `<details>` block. Longer than [`MARKDOWN_LIMIT`] bytes, the rest is left out with a note
+/// saying so.
 pub fn markdown(r: &Report) -> String {
     let note_room = 200;
     let mut out = head(r);
     let mut left_out = 0;
+    let changes = connection_rows(r);
+    if !changes.is_empty() {
+        out.push_str("| | connections |\n|---|---|\n");
+        left_out += push_while_fits(&mut out, changes, note_room);
+        out.push('\n');
+    }
     // Each entry is a block that is shown whole or not at all.
     if let Some(b) = dangers(r) {
         if out.len() + b.len() + note_room <= MARKDOWN_LIMIT {
@@ -38,6 +47,14 @@ pub fn markdown(r: &Report) -> String {
         } else {
             left_out += 1;
         }
+    }
+    let c = &r.connections;
+    let unreachable: Vec<String> =
+        c.unreachable.iter().map(|&w| format!("- `{}`\n", cell(&c.workloads.workloads[w].id()))).collect();
+    if !unreachable.is_empty() {
+        out.push_str("Left with no ingress by applying (something may reach them now):\n\n");
+        left_out += push_while_fits(&mut out, unreachable, note_room);
+        out.push('\n');
     }
     let rows = rows(r);
     if !rows.is_empty() {
@@ -56,14 +73,19 @@ pub fn markdown(r: &Report) -> String {
     out
 }
 
-/// The heading and the table of counts.
+/// The heading, the table of counts, and which workloads the connections are among.
 fn head(r: &Report) -> String {
     let mut head = format!("### netpol-intent diff: intent `{}`\n\n", r.intent);
-    head.push_str("| to add | to change | to remove | unchanged | unmanaged | widening | dangerous |\n");
-    head.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
+    head.push_str(
+        "| opened | closed | to add | to change | to remove | unchanged | unmanaged | widening | dangerous |\n",
+    );
+    head.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    let c = &r.connections;
     let _ = writeln!(
         head,
-        "| {} | {} | {} | {} | {} | {} | {} |",
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        c.opened.len(),
+        c.closed.len(),
         r.added.len(),
         r.changed.len(),
         r.removed.len(),
@@ -76,7 +98,35 @@ fn head(r: &Report) -> String {
     if !r.has_differences() {
         head.push_str("No differences: the policies match the intent.\n\n");
     }
+    if r.has_differences() || !r.dangers.is_empty() {
+        let _ = writeln!(head, "Connections among {}.\n", html(&model_text(c)));
+    }
     head
+}
+
+/// The rows of the table of connections: what applying opens and closes, then what the
+/// current policies let through beyond the intent and by which rules; grouped as `text`
+/// groups them.
+fn connection_rows(r: &Report) -> Vec<String> {
+    let c = &r.connections;
+    let mut rows = Vec::new();
+    for (what, entries) in [("opened", &c.opened), ("closed", &c.closed)] {
+        let items: Vec<(&Entry, String)> = entries.iter().map(|e| (e, String::new())).collect();
+        rows.extend(
+            grouped(c, &items).into_iter().map(|(line, _)| format!("| {what} | `{}` |\n", cell(&line))),
+        );
+    }
+    let items: Vec<(&Entry, String)> = c
+        .widening
+        .iter()
+        .map(|w| {
+            (&w.entry, w.by.iter().map(|r| format!("`{}`", rule_text(r))).collect::<Vec<_>>().join(", "))
+        })
+        .collect();
+    for (line, rules) in grouped(c, &items) {
+        rows.push(format!("| widening | `{}`, let through by {} |\n", cell(&line), cell(&rules)));
+    }
+    rows
 }
 
 /// The dangers, as a caution block.

@@ -11,7 +11,12 @@ pub use json::json;
 pub use markdown::{markdown, MARKDOWN_LIMIT};
 pub use text::text;
 
-use crate::diff::{Danger, Report, Unmanaged};
+use crate::connreport::endpoint_for_people;
+use crate::diff::{Connections, Danger, Report, RuleAt, Unmanaged};
+use crate::engine::Entry;
+
+/// The most connections of one kind that `text` lists; `--format json` lists them all.
+const TEXT_LIMIT: usize = 20;
 
 /// The counts as one line, as `text` and `markdown` print them.
 fn summary_line(r: &Report) -> String {
@@ -32,6 +37,72 @@ fn summary_line(r: &Report) -> String {
         let _ = write!(line, "; {} not listed", r.unlisted.len());
     }
     line
+}
+
+/// Which workloads the connections are among, in words.
+fn model_text(c: &Connections) -> String {
+    c.among()
+}
+
+/// The most names one grouped line lists before saying how many more.
+const GROUP_NAMES: usize = 8;
+
+/// Connections for people, `SOURCES → DESTINATION PORTS` (or `SOURCE → DESTINATIONS PORTS`),
+/// each with its note: entries with the same ports and note grouped on one end, by destination
+/// or by source, whichever makes fewer lines, in the order their first entry comes.
+fn grouped(c: &Connections, items: &[(&Entry, String)]) -> Vec<(String, String)> {
+    let name = |end| endpoint_for_people(&c.workloads, end);
+    type Group = ((String, String, String), Vec<String>);
+    let by = |destination: bool| -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut index: std::collections::HashMap<(String, String, String), usize> = Default::default();
+        for (e, note) in items {
+            let (fixed, other) = match destination {
+                true => (name(&e.dst), name(&e.src)),
+                false => (name(&e.src), name(&e.dst)),
+            };
+            let key = (fixed, e.conns.to_string(), note.clone());
+            match index.get(&key) {
+                Some(&i) => groups[i].1.push(other),
+                None => {
+                    index.insert(key.clone(), groups.len());
+                    groups.push((key, vec![other]));
+                }
+            }
+        }
+        groups
+    };
+    let (to, from) = (by(true), by(false));
+    let destination = to.len() <= from.len();
+    let groups = if destination { to } else { from };
+    groups
+        .into_iter()
+        .map(|((fixed, conns, note), others)| {
+            let mut shown = others[..others.len().min(GROUP_NAMES)].join(", ");
+            if others.len() > GROUP_NAMES {
+                let _ = write!(shown, " and {} more", others.len() - GROUP_NAMES);
+            }
+            let line = match destination {
+                true => format!("{shown} → {fixed} {conns}"),
+                false => format!("{fixed} → {shown} {conns}"),
+            };
+            (line, note)
+        })
+        .collect()
+}
+
+/// A rule's field path in its policy: `spec.ingress[0]`.
+fn rule_field(r: &RuleAt) -> String {
+    let field = match r.direction {
+        crate::intent::PolicyType::Ingress => "ingress",
+        crate::intent::PolicyType::Egress => "egress",
+    };
+    format!("spec.{field}[{}]", r.rule)
+}
+
+/// A rule of a current policy: `shop/allow-all spec.ingress[0]`.
+fn rule_text(r: &RuleAt) -> String {
+    format!("{}/{} {}", r.policy.namespace, r.policy.name, rule_field(r))
 }
 
 fn widens_text(u: &Unmanaged) -> String {

@@ -9,45 +9,76 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{FailOn, Failure, Format, Io, EXIT_DIFFERENCES, EXIT_OK};
+use super::{analyze, FailOn, Failure, Format, Io, EXIT_DIFFERENCES, EXIT_OK};
 use crate::policy::ownership::MANAGED_BY_LABEL;
 
-/// The reports of `intents` against the policies at `against`, the labels `ignored` left out of
-/// the comparison; exit status 1 when `fail_on` says a report fails.
-#[allow(clippy::too_many_arguments)]
+/// What `diff` reads: the intents, the current policies, and the workloads to judge
+/// connections among (the intents' own without them).
+pub(super) struct Inputs<'a> {
+    pub intents: &'a [PathBuf],
+    pub against: &'a Path,
+    pub workloads: Option<&'a Path>,
+}
+
+/// How `diff` compares and reports.
+pub(super) struct Options<'a> {
+    pub format: Format,
+    pub colour: bool,
+    pub default_namespace: &'a str,
+    pub fail_on: FailOn,
+    /// Labels left out of the comparison, on both sides.
+    pub ignored: &'a [String],
+}
+
+/// The reports of the intents against the current policies, with the warnings of the intents
+/// in `warnings`; exit status 1 when `fail_on` says a report fails.
 pub(super) fn diff(
-    intents: &[PathBuf],
-    against: &Path,
-    format: Format,
-    colour: bool,
-    default_namespace: &str,
-    fail_on: FailOn,
-    ignored: &[String],
+    inputs: &Inputs,
+    options: &Options,
     io: &mut Io,
     warnings: &mut Failure,
 ) -> Result<(String, i32), Failure> {
-    if against == Path::new("-") && intents.iter().any(|i| i == Path::new("-")) {
-        return Err(Failure::message("the intent and `--against` cannot both be standard input".to_string()));
+    let stdin = |p: &Path| p == Path::new("-");
+    let from_stdin = inputs.intents.iter().filter(|i| stdin(i)).count()
+        + usize::from(stdin(inputs.against))
+        + usize::from(inputs.workloads.is_some_and(stdin));
+    if from_stdin > 1 {
+        return Err(Failure::message(
+            "only one of the intent, `--against` and `--workloads` can be standard input".to_string(),
+        ));
     }
-    check_ignored(ignored)?;
-    let (loaded, sources) = super::generate::load_intents(intents, io.stdin, warnings)?;
+    check_ignored(options.ignored)?;
+    let (loaded, sources) = super::generate::load_intents(inputs.intents, io.stdin, warnings)?;
     crate::policy::merge::merge(&loaded).map_err(|diags| Failure { diags, sources })?;
-    let collected = crate::shell::input::collect::collect(against, io.stdin).map_err(Failure::from)?;
-    let current = crate::policy::read::read(&collected, default_namespace)
+    let collected = crate::shell::input::collect::collect(inputs.against, io.stdin).map_err(Failure::from)?;
+    let current = crate::policy::read::read(&collected, options.default_namespace)
         .map_err(|problems| Failure::from(problems).with_sources(texts(&collected)))?;
-    let reports: Vec<crate::diff::Report> =
-        loaded.iter().map(|l| crate::diff_current(&l.intent, &current, ignored)).collect();
+    let among = inputs.workloads.map(|path| read_among(path, io)).transpose()?;
+    let mut reports = Vec::new();
+    for l in &loaded {
+        let report = crate::diff_current(&l.intent, &current, options.ignored, among.clone());
+        reports.push(report.map_err(|problems| Failure::from(problems).with_sources(texts(&collected)))?);
+    }
     let shown: Vec<String> = reports
         .iter()
-        .map(|report| match format {
-            Format::Text => crate::report::text(report, colour),
+        .map(|report| match options.format {
+            Format::Text => crate::report::text(report, options.colour),
             Format::Markdown => crate::report::markdown(report),
             Format::Json => crate::report::json(report),
         })
         .collect();
-    let output = shown.join(if format == Format::Json { "" } else { "\n" });
-    let fails = reports.iter().any(|r| fail_on.fails(r));
+    let output = shown.join(if options.format == Format::Json { "" } else { "\n" });
+    let fails = reports.iter().any(|r| options.fail_on.fails(r));
     Ok((output, if fails { EXIT_DIFFERENCES } else { EXIT_OK }))
+}
+
+/// The workloads at `path`, with the name the report gives them.
+fn read_among(path: &Path, io: &mut Io) -> Result<(String, crate::engine::Workloads), Failure> {
+    let shown = match path == Path::new("-") {
+        true => crate::diag::STDIN.to_string(),
+        false => path.display().to_string(),
+    };
+    Ok((shown, analyze::read_workloads(path, io.stdin)?))
 }
 
 /// Every `--ignore-label` is a label key, and not the managed-by label, which says which

@@ -124,6 +124,11 @@ enum Command {
         /// deployer adds to what it applies (Argo CD's `app.kubernetes.io/instance`); repeatable
         #[arg(long, value_name = "KEY")]
         ignore_label: Vec<String>,
+        /// The workloads to judge connections among (Namespaces, Pods and workload
+        /// controllers: a YAML file, a directory or `-`); without it, a pod for each workload,
+        /// label and namespace the intent names
+        #[arg(long, value_name = "PATH")]
+        workloads: Option<PathBuf>,
     },
     /// Print every connection the policies allow among the workloads: between workloads, and
     /// between workloads and addresses (see docs/connectivity.md)
@@ -371,17 +376,18 @@ fn dispatch(
         }
         Command::Discover { dir } => generate::discover(&dir, io),
         Command::CopyBinary { dest } => generate::copy_binary(&dest).map(|()| (String::new(), EXIT_OK)),
-        Command::Diff { intents, against, format, default_namespace, fail_on, ignore_label } => diff::diff(
-            &intents,
-            &against,
-            format,
-            colour,
-            &default_namespace,
-            fail_on,
-            &ignore_label,
-            io,
-            warnings,
-        ),
+        Command::Diff { intents, against, format, default_namespace, fail_on, ignore_label, workloads } => {
+            let inputs =
+                diff::Inputs { intents: &intents, against: &against, workloads: workloads.as_deref() };
+            let options = diff::Options {
+                format,
+                colour,
+                default_namespace: &default_namespace,
+                fail_on,
+                ignored: &ignore_label,
+            };
+            diff::diff(&inputs, &options, io, warnings)
+        }
         Command::Connectivity { policies, workloads, format, default_namespace } => {
             engine::connectivity(&policies, &workloads, format, &default_namespace, io)
                 .map(|out| (out, EXIT_OK))

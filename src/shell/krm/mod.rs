@@ -11,6 +11,7 @@
 //! re-indented ([`crate::yaml::splice`]), so every field, annotation, comment and scalar
 //! spelling stays.
 
+mod connections;
 mod list;
 mod placement;
 mod results;
@@ -131,6 +132,9 @@ fn place(
         Mode::Check => {
             let (drift, text) = placement.check();
             results.extend(drift);
+            let judged = connections::check(list.items, valid).into_iter();
+            results
+                .extend(judged.map(|d| if d.resource.is_some() { d } else { d.about(ctx.resource.clone()) }));
             results.push(summary(text));
             None
         }

@@ -1,28 +1,107 @@
-//! Whether a policy that gets applied may allow connections that the intent's generated
-//! policies do not: the question a connectivity engine answers exactly, here answered from the
-//! policies alone, and conservatively. [`Generated::widenings`] may say that a policy widens access when
-//! it does not (it compares rule with rule, and never combines several generated policies or
-//! rules to cover one); it never says that a policy widens nothing when it widens something.
+//! What the intent's own model cannot decide, decided from the policies alone and
+//! conservatively. When no workloads are given, the diff judges connections among one
+//! representative pod for each endpoint the intent names ([`super::model`]); a policy may
+//! widen access, or leave pods non-isolated, only for pods outside that model (other labels,
+//! other namespaces, named ports). These checks cover them: each may flag a policy that does
+//! neither, and never passes one that does. The diff reports what they flag only where the
+//! model shows no such fact.
 //!
-//! Policies only add allowances, except that a policy selecting a pod no other policy selects
-//! isolates it. So a policy `P` can widen access only for pods that the generated set already
-//! isolates in a direction, and only there. For each direction `P` isolates and has rules for,
-//! each rule of `P` must be *covered*: some generated policy in its namespace isolates that
-//! direction, selects at least `P`'s pods (its selector's requirements are a subset of `P`'s),
-//! and has a rule allowing at least that rule's peers and ports (absent means all; otherwise
-//! each of `P`'s peers and ports lies within one of its own, see [`peer_within`] and
-//! [`port_within`]). Where the generated set isolates nothing in a direction of `P`'s
-//! namespace, `P` only isolates more.
+//! **Widening** ([`Generated::widenings`]). Policies only add allowances, except that a policy
+//! selecting a pod no other policy selects isolates it. So a policy `P` can widen access only
+//! for pods that the generated set already isolates in a direction, and only there. For each
+//! direction `P` isolates and has rules for, each rule of `P` must be *covered*: some
+//! generated policy in its namespace isolates that direction, selects at least `P`'s pods (its
+//! selector's requirements are a subset of `P`'s), and has a rule allowing at least that
+//! rule's peers and ports (absent means all; otherwise each of `P`'s peers and ports lies
+//! within one of its own, see [`peer_within`] and [`port_within`]). Where the generated set
+//! isolates nothing in a direction of `P`'s namespace, `P` only isolates more. Several
+//! generated rules are never combined to cover one.
+//!
+//! **Isolation** ([`loses_isolation`]). The pods a removed or changed policy isolated in a
+//! direction stay isolated if a policy after applying, in its namespace and isolating that
+//! direction, has a selector with a subset of its requirements (the same, a looser one, or
+//! `{}`). Unions of several selectors are not considered.
 
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule};
 use k8s_openapi::api::networking::v1::{NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use crate::diff::{allows, directions, requirements, Requirements};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+
 use crate::intent::PolicyType;
+
+/// A pod selector as a set of requirements, `matchLabels` entries as `key In [value]`: a
+/// selector with a subset of another's requirements selects at least the other's pods.
+pub(crate) type Requirements = BTreeSet<(String, String, Vec<String>)>;
+
+pub(crate) fn requirements(selector: Option<&meta::LabelSelector>) -> Requirements {
+    let mut reqs = Requirements::new();
+    let Some(s) = selector else { return reqs };
+    for (k, v) in s.match_labels.iter().flatten() {
+        reqs.insert((k.clone(), "In".to_string(), vec![v.clone()]));
+    }
+    for e in s.match_expressions.iter().flatten() {
+        let mut values = e.values.clone().unwrap_or_default();
+        values.sort();
+        values.dedup();
+        reqs.insert((e.key.clone(), e.operator.clone(), values));
+    }
+    reqs
+}
+
+/// The requirements as a selector is written: `app=db,tier In (a,b),!x`.
+pub(crate) fn describe(reqs: &Requirements) -> String {
+    let parts: Vec<String> = reqs
+        .iter()
+        .map(|(k, op, values)| match (op.as_str(), values.as_slice()) {
+            ("In", [v]) => format!("{k}={v}"),
+            ("Exists", _) => k.clone(),
+            ("DoesNotExist", _) => format!("!{k}"),
+            (op, values) => format!("{k} {op} ({})", values.join(",")),
+        })
+        .collect();
+    parts.join(",")
+}
+
+/// The directions a normalised policy isolates its pods in.
+pub(crate) fn directions(policy: &NetworkPolicy) -> Vec<PolicyType> {
+    let types = policy.spec.as_ref().and_then(|s| s.policy_types.as_ref());
+    [PolicyType::Ingress, PolicyType::Egress]
+        .into_iter()
+        .filter(|d| types.is_some_and(|t| t.iter().any(|t| t == d.as_str())))
+        .collect()
+}
+
+/// True when a normalised policy isolates in `direction` and has rules for it: it allows
+/// something there.
+pub(crate) fn allows(policy: &NetworkPolicy, direction: PolicyType) -> bool {
+    let Some(spec) = &policy.spec else { return false };
+    let has_rules = match direction {
+        PolicyType::Ingress => spec.ingress.as_ref().is_some_and(|r| !r.is_empty()),
+        PolicyType::Egress => spec.egress.as_ref().is_some_and(|r| !r.is_empty()),
+    };
+    has_rules && directions(policy).contains(&direction)
+}
+
+/// Whether the pods that the normalised policy `policy` isolates in `direction` may be left
+/// non-isolated by the policies `after` (normalised): no policy of its namespace among them
+/// isolates that direction with a selector whose requirements are a subset of its own.
+pub fn loses_isolation<'a>(
+    policy: &NetworkPolicy,
+    direction: PolicyType,
+    after: impl IntoIterator<Item = &'a NetworkPolicy>,
+) -> bool {
+    let namespace = policy.metadata.namespace.as_deref();
+    let pods = requirements(policy.spec.as_ref().and_then(|s| s.pod_selector.as_ref()));
+    !after.into_iter().any(|p| {
+        p.metadata.namespace.as_deref() == namespace
+            && directions(p).contains(&direction)
+            && requirements(p.spec.as_ref().and_then(|s| s.pod_selector.as_ref())).is_subset(&pods)
+    })
+}
 
 /// A direction in which a policy may allow more than the generated set, with the first of its
 /// rules there (an index into `spec.ingress` or `spec.egress`) that no generated rule covers.
@@ -240,6 +319,20 @@ mod tests {
         assert!(widened("{podSelector: {}, ingress: [{}]}", &[]).is_empty());
         // A generated allow-all covers anything.
         assert!(widened(DB, &["{podSelector: {}, ingress: [{}]}"]).is_empty());
+    }
+
+    #[test]
+    fn pods_stay_isolated_under_the_same_or_a_looser_selector_only() {
+        let db = policy("{podSelector: {matchLabels: {app: db, tier: x}}, ingress: [{}]}");
+        let after = |specs: &[&str]| -> bool {
+            let after: Vec<NetworkPolicy> = specs.iter().map(|s| policy(s)).collect();
+            loses_isolation(&db, PolicyType::Ingress, &after)
+        };
+        assert!(after(&[]));
+        assert!(!after(&["{podSelector: {matchLabels: {app: db}}}"]));
+        assert!(!after(&[DENY]));
+        assert!(after(&["{podSelector: {matchLabels: {app: db, tier: x, z: w}}}"]));
+        assert!(after(&["{podSelector: {}, policyTypes: [Egress]}"]));
     }
 
     #[test]
