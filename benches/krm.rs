@@ -90,7 +90,7 @@ fn resource_list() -> (String, usize) {
                 kpt_annotations(&mut s, &format!("ns-{ns}/app-{}.yaml", i - 1), 1, i);
                 writeln!(
                     s,
-                    "  data:\n    umask: \"0755\"\n    enabled: yes\n    big: 123456789012345678901234567890\n    \
+                    "  data:\n    umask: \"0755\"\n    enabled: \"yes\"\n    big: 123456789012345678901234567890\n    \
                      script: |\n      #!/bin/sh\n      echo café {i}\n"
                 )
                 .unwrap();
