@@ -172,6 +172,20 @@ fn inputs_are_files_directories_standard_input_or_an_intent() {
         "{}",
         from_intent.stdout
     );
+    // A file that looks like an intent, as `discover` sees one (the intent's apiVersion, a
+    // misspelt kind), is read as one and refused, never read as holding no policies.
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("intent.yaml");
+    let text =
+        std::fs::read_to_string(&intent).unwrap().replacen("kind: NetworkIntent", "kind: NetworkIntnt", 1);
+    std::fs::write(&bad, text).unwrap();
+    let out = common::run(
+        &["connectivity", "--policies", bad.to_str().unwrap(), "--workloads", workloads.to_str().unwrap()],
+        "",
+    );
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error[wrong-kind]: "), "{}", out.stderr);
+    assert!(out.stderr.contains("kind: NetworkIntnt\n  |       ^^^^^^^^^^^^"), "{}", out.stderr);
 }
 
 #[test]

@@ -25,10 +25,11 @@ pub fn read_workloads(path: &Path, stdin: &mut dyn Read) -> Result<Workloads, Fa
     workloads::read(&texts).map_err(|diags| Failure::from(diags).with_sources(texts_of))
 }
 
-/// Whether `text` is a NetworkIntent file (its first document says so).
+/// Whether `text` is a NetworkIntent file, as `discover` finds them: a document that is, or
+/// holds, one ([`crate::shell::input::discover::is_intent`]).
 fn is_intent(text: &str) -> bool {
     let Ok(docs) = crate::yaml::parse(text, &Default::default()) else { return false };
-    docs.first().and_then(|d| d.get("kind")).and_then(|k| k.as_str()) == Some(crate::intent::KIND)
+    docs.iter().any(crate::shell::input::discover::is_intent)
 }
 
 /// The policies at `path` compiled: NetworkPolicies in a file, a directory tree or standard
@@ -42,7 +43,8 @@ pub fn read_policies(
     let collected = crate::shell::input::collect::collect(path, stdin).map_err(Failure::from)?;
     if let [one] = collected.deployed.as_slice() {
         if is_intent(&one.text) {
-            let policies = crate::generate(&one.text).map_err(|diags| Failure::in_file(&one.name, diags))?;
+            let policies = crate::generate(&one.text)
+                .map_err(|diags| Failure::in_file(&one.name, diags).with_source(&one.name, &one.text))?;
             return compile_generated(&policies, &one.name);
         }
     }
