@@ -5,40 +5,7 @@ use std::fmt;
 
 use super::portset::PortSet;
 
-#[allow(clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Protocol {
-    TCP,
-    UDP,
-    SCTP,
-}
-
-impl Protocol {
-    pub const ALL: [Protocol; 3] = [Protocol::TCP, Protocol::UDP, Protocol::SCTP];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::TCP => "TCP",
-            Protocol::UDP => "UDP",
-            Protocol::SCTP => "SCTP",
-        }
-    }
-
-    /// The protocol spelt exactly as Kubernetes spells it (`TCP`, `UDP`, `SCTP`).
-    pub fn parse(s: &str) -> Option<Protocol> {
-        Protocol::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for Protocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::k8s::protocol::Protocol;
 
 /// A set of (protocol, port) connections.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]

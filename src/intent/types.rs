@@ -381,26 +381,7 @@ pub enum PortValue {
     Name(#[schemars(regex(pattern = IANA_SVC_NAME), length(min = 1, max = 15))] String),
 }
 
-/// A protocol of a NetworkPolicy's ports.
-#[allow(clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
-pub enum Protocol {
-    #[default]
-    TCP,
-    UDP,
-    SCTP,
-}
-
-impl Protocol {
-    pub const ALL: [Protocol; 3] = [Protocol::TCP, Protocol::UDP, Protocol::SCTP];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::TCP => "TCP",
-            Protocol::UDP => "UDP",
-            Protocol::SCTP => "SCTP",
-        }
-    }
-}
+pub use crate::k8s::protocol::Protocol;
 
 /// An IP block: `cidr` minus every `except` range.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, JsonSchema)]

@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
 use crate::engine::cluster::Cluster;
 use crate::engine::selector::Selector;
-use crate::engine::{ConnSet, IpSet, PortSet, Protocol};
+use crate::engine::{ConnSet, IpSet, PortSet};
 use crate::intent::validate::ValidIntent;
 use crate::intent::{self, Cidr, PolicyType, Port, PortValue};
 
@@ -86,7 +86,7 @@ impl<'a> Model<'a> {
         }
         let mut out = ConnSet::none();
         for p in ports {
-            let protocol = protocol(p.protocol);
+            let protocol = p.protocol;
             let set = match (&p.port, dst) {
                 (None, _) => PortSet::all(),
                 (Some(PortValue::Number(n)), _) => {
@@ -104,14 +104,6 @@ impl<'a> Model<'a> {
             out = out.union(&ConnSet::on(protocol, set));
         }
         out
-    }
-}
-
-fn protocol(p: intent::Protocol) -> Protocol {
-    match p {
-        intent::Protocol::TCP => Protocol::TCP,
-        intent::Protocol::UDP => Protocol::UDP,
-        intent::Protocol::SCTP => Protocol::SCTP,
     }
 }
 
